@@ -1,0 +1,18 @@
+// Command vigil is the Vigil Kubernetes security scanner.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/vigilsec/vigil/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, os.Args[1:], cli.StdIO())
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigilsec/vigil/internal/version"
+	"github.com/vigilsec/vigil/pkg/policy"
+	"github.com/vigilsec/vigil/pkg/report"
+	"github.com/vigilsec/vigil/pkg/scan"
+	"github.com/vigilsec/vigil/pkg/source"
+)
+
+type scanFlags struct {
+	formats             []string
+	output              string
+	verbose             bool
+	noColor             bool
+	useFrom             []string
+	artifactsDir        string
+	controlsConfig      string
+	includeNamespaces   []string
+	excludeNamespaces   []string
+	excludeControls     []string
+	complianceThreshold float64
+	severityThreshold   string
+	maxFileSize         string
+	workers             int
+}
+
+func newScanCommand(streams IO) *cobra.Command {
+	f := &scanFlags{}
+	cmd := &cobra.Command{
+		Use:   "scan [PATH...]",
+		Short: "Scan manifests against the default framework (or `scan framework` / `scan control`)",
+		Long: `Scan Kubernetes manifests: files, directories (recursively), glob patterns
+(** matches any depth) or - for stdin. YAML (multi-document, kind: List) and
+JSON (objects and arrays) are read. Without a framework or control named,
+the built-in "` + scan.DefaultFramework + `" framework runs (or, with --use-from or
+--use-artifacts-from, the frameworks those files hold).`,
+		Example: `  vigil scan examples/
+  vigil scan framework nsa,mitre deploy/ --format sarif --output vigil.sarif
+  vigil scan control C-0057,C-0016 - < pod.yaml
+  vigil scan . --severity-threshold high --format json,junit --output reports/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), streams, f, nil, nil, args)
+		},
+	}
+	addScanFlags(cmd, f)
+	cmd.AddCommand(&cobra.Command{
+		Use:   "framework NAME[,NAME] [PATH...]",
+		Short: "Scan against one or more frameworks (all = every built-in framework)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), streams, f, scan.SplitList(args[:1]), nil, args[1:])
+		},
+		ValidArgsFunction: completeFrameworks,
+	}, &cobra.Command{
+		Use:   "control ID[,ID] [PATH...]",
+		Short: "Scan against one or more controls by ID",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), streams, f, nil, scan.SplitList(args[:1]), args[1:])
+		},
+		ValidArgsFunction: completeControls,
+	})
+	return cmd
+}
+
+func addScanFlags(cmd *cobra.Command, f *scanFlags) {
+	fl := cmd.PersistentFlags()
+	fl.StringSliceVarP(&f.formats, "format", "f", []string{"pretty"}, "output formats: "+strings.Join(formatNames(), ", ")+" (comma-separated)")
+	fl.StringVarP(&f.output, "output", "o", "", "write to FILE (one format) or DIR (several formats) instead of stdout")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "pretty output: show every object with its failed paths, locations and remediation")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (also NO_COLOR=1)")
+	fl.StringSliceVar(&f.useFrom, "use-from", nil, "load frameworks or controls from Kubescape policy JSON files (comma-separated)")
+	fl.StringVar(&f.artifactsDir, "use-artifacts-from", "", "load policies from a Kubescape artifacts directory (framework JSON, controls-inputs.json, exceptions.json)")
+	fl.StringVar(&f.controlsConfig, "controls-config", "", "control inputs file ({\"key\": [\"value\", ...]}) overriding the defaults")
+	fl.StringSliceVar(&f.includeNamespaces, "include-namespaces", nil, "scan only objects in these namespaces (comma-separated)")
+	fl.StringSliceVar(&f.excludeNamespaces, "exclude-namespaces", nil, "skip objects in these namespaces (comma-separated)")
+	fl.StringSliceVar(&f.excludeControls, "exclude-controls", nil, "do not evaluate these control IDs (comma-separated)")
+	fl.Float64Var(&f.complianceThreshold, "compliance-threshold", 0, "exit 1 when the compliance score is below this percentage")
+	fl.StringVar(&f.severityThreshold, "severity-threshold", "", "exit 1 when a control of this severity or higher fails: low, medium, high, critical")
+	fl.StringVar(&f.maxFileSize, "max-file-size", "32MiB", "refuse input files larger than this (bytes, or with KiB, MiB, GiB)")
+	fl.IntVar(&f.workers, "workers", 0, "parallel workers (default: number of CPUs)")
+	_ = fl.MarkHidden("workers")
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return formatNames(), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("severity-threshold", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"low", "medium", "high", "critical"}, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls, paths []string) error {
+	formats := scan.SplitList(f.formats)
+	for _, name := range formats {
+		if _, ok := lookupFormat(name); !ok {
+			return usageErr("unknown format %q (choose from %s)", name, strings.Join(formatNames(), ", "))
+		}
+	}
+	if f.severityThreshold != "" && policy.SeverityRank(f.severityThreshold) == 0 {
+		return usageErr("unknown severity %q for --severity-threshold (choose low, medium, high or critical)", f.severityThreshold)
+	}
+	if f.complianceThreshold < 0 || f.complianceThreshold > 100 {
+		return usageErr("--compliance-threshold must be between 0 and 100")
+	}
+	maxSize, err := parseSize(f.maxFileSize)
+	if err != nil {
+		return usageErr("--max-file-size: %v", err)
+	}
+	if len(paths) == 0 {
+		return usageErr("nothing to scan: give files, directories, glob patterns or - for stdin (live cluster scans are not available yet)")
+	}
+	prog := newProgress(streams)
+	defer prog.stop()
+	rep, err := scan.Run(ctx, scan.Options{
+		PolicyOptions: scan.PolicyOptions{
+			UseFrom: scan.SplitList(f.useFrom), ArtifactsDir: f.artifactsDir, ControlsConfig: f.controlsConfig,
+		},
+		Paths:           paths,
+		Stdin:           streams.In,
+		MaxFileSize:     maxSize,
+		Frameworks:      frameworks,
+		Controls:        controls,
+		ExcludeControls: scan.SplitList(f.excludeControls),
+		Namespaces: source.NamespaceFilter{
+			Include: scan.SplitList(f.includeNamespaces), Exclude: scan.SplitList(f.excludeNamespaces),
+		},
+		Workers:  f.workers,
+		Version:  version.Get(),
+		Progress: prog.set,
+	})
+	prog.stop()
+	if err != nil {
+		var ue *scan.UsageError
+		if errors.As(err, &ue) {
+			return &exitError{code: ExitUsage, err: ue.Err}
+		}
+		return err
+	}
+	color := !f.noColor && streams.Getenv("NO_COLOR") == "" && streams.IsTerminal(streams.Out) && f.output == ""
+	if err := writeOutputs(streams, rep, formats, f.output, outputOptions{
+		verbose: f.verbose, color: color, failThreshold: f.complianceThreshold, controlsInputs: f.controlsConfig,
+	}); err != nil {
+		return err
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(streams.Err, "Warning:", w)
+	}
+	if n := len(rep.Inputs.Errors); n > 0 {
+		fmt.Fprintf(streams.Err, "Error: %d input(s) could not be read; everything else was scanned:\n", n)
+		for _, e := range rep.Inputs.Errors {
+			fmt.Fprintln(streams.Err, "  "+e.Error())
+		}
+	}
+	gate := report.Gate{ComplianceThreshold: f.complianceThreshold, SeverityThreshold: f.severityThreshold}
+	reasons := gate.Check(rep)
+	for _, r := range reasons {
+		fmt.Fprintln(streams.Err, "Gate failed:", r)
+	}
+	switch {
+	case len(rep.Inputs.Errors) > 0:
+		// An incomplete scan outranks a failed gate: what was not read
+		// was not judged.
+		return &exitError{code: ExitUsage}
+	case len(reasons) > 0:
+		return &exitError{code: ExitGate}
+	}
+	return nil
+}
+
+// parseSize reads "32MiB", "512KiB", "1GiB" or plain bytes.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size", s)
+	}
+	return int64(n * float64(mult)), nil
+}
+

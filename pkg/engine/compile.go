@@ -1,0 +1,255 @@
+package engine
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+
+	"github.com/vigilsec/vigil/pkg/policy"
+)
+
+//go:embed contract/*.rego
+var contractFS embed.FS
+
+// Module is a shared Rego package rules may import.
+type Module struct {
+	File   string
+	Source string
+}
+
+// ContractModules returns the shared packages every rule may depend on
+// (data.cautils and data.kubernetes.api.client).
+func ContractModules() []Module {
+	var mods []Module
+	_ = fs.WalkDir(contractFS, "contract", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := contractFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		mods = append(mods, Module{File: p, Source: string(b)})
+		return nil
+	})
+	return mods
+}
+
+// library is the parsed shared modules, indexed by package path.
+type library struct {
+	byPkg map[string][]*ast.Module
+	files map[*ast.Module]string
+}
+
+func parseLibrary(mods []Module) (*library, error) {
+	lib := &library{byPkg: map[string][]*ast.Module{}, files: map[*ast.Module]string{}}
+	for _, m := range mods {
+		mod, err := parseModule(m.File, m.Source)
+		if err != nil {
+			return nil, err
+		}
+		pkg := packagePath(mod)
+		lib.byPkg[pkg] = append(lib.byPkg[pkg], mod)
+		lib.files[mod] = m.File
+	}
+	return lib, nil
+}
+
+// packagePath renders "data.vigil.workload" as "vigil.workload".
+func packagePath(m *ast.Module) string {
+	return strings.TrimPrefix(m.Package.Path.String(), "data.")
+}
+
+// parseModule parses Rego v1 and falls back to v0, as Kubescape's published
+// rules still use v0 syntax. When both fail, the error of the parse that got
+// further is reported, which is almost always the intended dialect.
+func parseModule(file, src string) (*ast.Module, error) {
+	m1, err1 := ast.ParseModuleWithOpts(file, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err1 == nil {
+		return m1, nil
+	}
+	m0, err0 := ast.ParseModuleWithOpts(file, src, ast.ParserOptions{RegoVersion: ast.RegoV0})
+	if err0 == nil {
+		return m0, nil
+	}
+	if errLine(err0) > errLine(err1) {
+		return nil, err0
+	}
+	return nil, err1
+}
+
+func errLine(err error) int {
+	var errs ast.Errors
+	if errors.As(err, &errs) && len(errs) > 0 && errs[0].Location != nil {
+		return errs[0].Location.Row
+	}
+	return 0
+}
+
+// deps returns the library modules a module needs: those whose package it
+// imports (or a parent of it), transitively.
+func (l *library) deps(root *ast.Module, declared []policy.RuleDependency) []*ast.Module {
+	var out []*ast.Module
+	seen := map[*ast.Module]bool{}
+	var visit func(m *ast.Module)
+	addPkg := func(pkg string) {
+		for p, mods := range l.byPkg {
+			if p == pkg || strings.HasPrefix(p, pkg+".") || strings.HasPrefix(pkg, p+".") {
+				for _, m := range mods {
+					visit(m)
+				}
+			}
+		}
+	}
+	visit = func(m *ast.Module) {
+		if seen[m] {
+			return
+		}
+		seen[m] = true
+		if m != root {
+			out = append(out, m)
+		}
+		for _, imp := range m.Imports {
+			ref, ok := imp.Path.Value.(ast.Ref)
+			if !ok || !ref.HasPrefix(ast.DefaultRootRef) {
+				continue
+			}
+			addPkg(strings.TrimPrefix(ref.String(), "data."))
+		}
+		// Fully qualified references (data.cautils.list_contains) without an
+		// import count as well.
+		ast.WalkRefs(m, func(r ast.Ref) bool {
+			if r.HasPrefix(ast.DefaultRootRef) && len(r) > 1 {
+				if s, ok := r[1].Value.(ast.String); ok {
+					addPkg(string(s))
+				}
+			}
+			return false
+		})
+	}
+	visit(root)
+	for _, d := range declared {
+		addPkg(d.PackageName)
+	}
+	sort.Slice(out, func(i, j int) bool { return l.files[out[i]] < l.files[out[j]] })
+	return out
+}
+
+// compiledRule is a rule ready to evaluate.
+type compiledRule struct {
+	rule     *policy.Rule
+	controls []*policy.Control
+	query    rego.PreparedEvalQuery
+	// enumerator selects the rule's scope among matched objects.
+	enumerator *rego.PreparedEvalQuery
+	// needsLiveAPI is set when the rule queries data.kubernetes.api.client.
+	needsLiveAPI bool
+	err          error
+}
+
+// ruleLabel names a rule in messages: "control C-0057 rule privileged-container".
+func ruleLabel(controls []*policy.Control, r *policy.Rule) string {
+	var ids []string
+	for _, c := range controls {
+		ids = append(ids, c.ControlID)
+	}
+	return fmt.Sprintf("control %s rule %s", strings.Join(ids, ","), r.Name)
+}
+
+func (e *Engine) compileRule(ctx context.Context, cr *compiledRule, store storage.Store) error {
+	r := cr.rule
+	file := r.File
+	if file == "" {
+		file = r.Name + ".rego"
+	}
+	mod, err := parseModule(file, r.Rule)
+	if err != nil {
+		return fmt.Errorf("%s: %w", ruleLabel(cr.controls, r), err)
+	}
+	if p := packagePath(mod); p != "armo_builtins" {
+		return fmt.Errorf("%s: %s: package is %q, rules must be package armo_builtins", ruleLabel(cr.controls, r), file, p)
+	}
+	deps := e.lib.deps(mod, r.RuleDependencies)
+	for _, d := range deps {
+		if packagePath(d) == "kubernetes.api.client" {
+			cr.needsLiveAPI = true
+		}
+	}
+	names := alertSets(mod)
+	if len(names) == 0 {
+		return fmt.Errorf("%s: %s: defines no rule set (such as deny) to read alerts from", ruleLabel(cr.controls, r), file)
+	}
+	q, err := e.prepare(ctx, mod, deps, names, store)
+	if err != nil {
+		return fmt.Errorf("%s: %w", ruleLabel(cr.controls, r), err)
+	}
+	cr.query = q
+	if strings.TrimSpace(r.ResourceEnumerator) != "" {
+		emod, err := parseModule(strings.TrimSuffix(file, ".rego")+".enumerator.rego", r.ResourceEnumerator)
+		if err != nil {
+			return fmt.Errorf("%s: resource enumerator: %w", ruleLabel(cr.controls, r), err)
+		}
+		enames := alertSets(emod)
+		if len(enames) == 0 {
+			return fmt.Errorf("%s: resource enumerator defines no rule set", ruleLabel(cr.controls, r))
+		}
+		eq, err := e.prepare(ctx, emod, e.lib.deps(emod, r.RuleDependencies), enames, store)
+		if err != nil {
+			return fmt.Errorf("%s: resource enumerator: %w", ruleLabel(cr.controls, r), err)
+		}
+		cr.enumerator = &eq
+	}
+	return nil
+}
+
+// alertSets lists the partial set rules of a module: every set under
+// data.armo_builtins is read as alerts.
+func alertSets(m *ast.Module) []string {
+	var names []string
+	for _, r := range m.Rules {
+		if r.Head.RuleKind() != ast.MultiValue || len(r.Head.Ref()) != 1 {
+			continue
+		}
+		n := r.Head.Ref()[0].Value.(ast.Var).String()
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (e *Engine) prepare(ctx context.Context, mod *ast.Module, deps []*ast.Module, sets []string, store storage.Store) (rego.PreparedEvalQuery, error) {
+	opts := []func(*rego.Rego){
+		rego.ParsedModule(mod),
+		rego.Store(store),
+		rego.StoreReadAST(true),
+		rego.GenerateJSON(keepTerm),
+	}
+	var q strings.Builder
+	for i, s := range sets {
+		if i > 0 {
+			q.WriteString("; ")
+		}
+		fmt.Fprintf(&q, "a%d := data.armo_builtins[%q]", i, s)
+	}
+	opts = append(opts, rego.Query(q.String()))
+	for _, d := range deps {
+		opts = append(opts, rego.ParsedModule(d))
+	}
+	opts = append(opts, e.builtins.options()...)
+	return rego.New(opts...).PrepareForEval(ctx)
+}
+
+// keepTerm makes result sets carry the Rego terms themselves, so alerts are
+// read field by field instead of converting whole objects to Go values.
+func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }

@@ -1,0 +1,291 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// task is one evaluation of a rule (or its enumerator) over some inputs.
+type task struct {
+	cr         *compiledRule
+	rr         *RuleResult
+	enumerator bool
+	// inputs are object indexes, or vector indexes for aggregated rules.
+	inputs     []int
+	aggregated bool
+}
+
+func (ev *evaluation) run(ctx context.Context, results map[*compiledRule]*RuleResult) error {
+	var whole []*task        // rules that see all their inputs at once
+	var blocks [][]*task     // per-object rules, grouped by block of objects
+	var enumerators []*task  // resource enumerators
+	for _, cr := range ev.e.rules {
+		rr := results[cr]
+		if cr.err != nil {
+			rr.Skipped = "rule did not compile"
+			continue
+		}
+		if why := ev.unavailable(cr); why != "" {
+			rr.Skipped = why
+			continue
+		}
+		var inputs []int
+		aggregated := cr.rule.Aggregator() == "subject-role-rolebinding"
+		if aggregated {
+			ev.subjectsOnce.Do(ev.buildSubjects)
+			for i := range ev.vectors {
+				inputs = append(inputs, i)
+			}
+			rr.Scope = ev.vectorSubjects(inputs)
+		} else if agg := cr.rule.Aggregator(); agg != "" {
+			rr.Skipped = fmt.Sprintf("resources aggregator %q is not supported", agg)
+			continue
+		} else {
+			inputs = ev.match(cr.rule)
+			rr.Scope = inputs
+		}
+		if len(inputs) == 0 {
+			continue
+		}
+		if cr.enumerator != nil {
+			rr.Scope = nil
+			enumerators = append(enumerators, &task{cr: cr, rr: rr, enumerator: true, inputs: inputs, aggregated: aggregated})
+		}
+		if !cr.rule.PerObject || aggregated {
+			whole = append(whole, &task{cr: cr, rr: rr, inputs: inputs, aggregated: aggregated})
+			continue
+		}
+		// Objects are judged block by block, every per-object rule on one
+		// block before the next, so a block stays in the CPU cache while
+		// all rules read it. This matters more than anything else for speed.
+		for start := 0; start < len(inputs); {
+			b := inputs[start] / blockSize
+			end := start
+			for end < len(inputs) && inputs[end]/blockSize == b {
+				end++
+			}
+			for len(blocks) <= b {
+				blocks = append(blocks, nil)
+			}
+			blocks[b] = append(blocks[b], &task{cr: cr, rr: rr, inputs: inputs[start:end]})
+			start = end
+		}
+	}
+	// Enumerators decide scopes; they run first.
+	var jobs [][]*task
+	for _, t := range enumerators {
+		jobs = append(jobs, []*task{t})
+	}
+	if err := ev.runJobs(ctx, jobs); err != nil {
+		return err
+	}
+	// Whole-input rules are the longest jobs: start them first so the
+	// blocks fill the gaps and every worker ends at about the same time.
+	sort.SliceStable(whole, func(i, j int) bool { return len(whole[i].inputs) > len(whole[j].inputs) })
+	jobs = jobs[:0]
+	for _, t := range whole {
+		jobs = append(jobs, []*task{t})
+	}
+	for _, b := range blocks {
+		if len(b) > 0 {
+			jobs = append(jobs, b)
+		}
+	}
+	if err := ev.runJobs(ctx, jobs); err != nil {
+		return err
+	}
+	for _, rr := range results {
+		ev.finish(rr)
+	}
+	return nil
+}
+
+// blockSize is how many consecutive inventory objects per-object rules
+// evaluate together.
+const blockSize = 256
+
+func (ev *evaluation) runJobs(ctx context.Context, jobs [][]*task) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	var mu sync.Mutex
+	ch := make(chan []*task)
+	var wg sync.WaitGroup
+	for range ev.e.workers {
+		wg.Go(func() {
+			for job := range ch {
+				for _, t := range job {
+					start := time.Now()
+					out := ev.evalTask(ctx, t)
+					d := time.Since(start)
+					mu.Lock()
+					ev.merge(t, out)
+					t.rr.Duration += d
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	return ctx.Err()
+}
+
+// taskOutput is what one task produced.
+type taskOutput struct {
+	alerts       map[int][]Alert
+	errored      map[int]string
+	unattributed int
+	scope        []int
+}
+
+func (ev *evaluation) evalTask(ctx context.Context, t *task) *taskOutput {
+	out := &taskOutput{alerts: map[int][]Alert{}, errored: map[int]string{}}
+	q := t.cr.query
+	if t.enumerator {
+		q = *t.cr.enumerator
+	}
+	ev.evalInputs(ctx, q, t, t.inputs, out)
+	return out
+}
+
+// evalInputs evaluates q over inputs. When evaluation fails, the inputs are
+// halved until the objects that make it fail are found; they are marked as
+// errored and every other object still gets its verdict.
+func (ev *evaluation) evalInputs(ctx context.Context, q rego.PreparedEvalQuery, t *task, inputs []int, out *taskOutput) {
+	terms := make([]*ast.Term, len(inputs))
+	for i, idx := range inputs {
+		if t.aggregated {
+			terms[i] = ast.NewTerm(ev.vectors[idx].value)
+		} else {
+			terms[i] = ast.NewTerm(ev.objects[idx].Value)
+		}
+	}
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(ast.NewArray(terms...)))
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		if len(inputs) > 1 && t.cr.rule.PerObject {
+			mid := len(inputs) / 2
+			ev.evalInputs(ctx, q, t, inputs[:mid], out)
+			ev.evalInputs(ctx, q, t, inputs[mid:], out)
+			return
+		}
+		msg := "evaluation failed: " + strings.TrimSpace(err.Error())
+		for _, idx := range inputs {
+			if t.aggregated {
+				idx = ev.vectors[idx].subject
+			}
+			out.errored[idx] = msg
+		}
+		return
+	}
+	var attr *attributor
+	for _, r := range rs {
+		for _, b := range r.Bindings {
+			set, ok := b.(*ast.Term)
+			if !ok {
+				continue
+			}
+			s, ok := set.Value.(ast.Set)
+			if !ok {
+				continue
+			}
+			s.Foreach(func(el *ast.Term) {
+				obj, ok := el.Value.(ast.Object)
+				if !ok {
+					return
+				}
+				if attr == nil {
+					attr = ev.newAttributor(inputs, t.aggregated)
+				}
+				a, targets := attr.parseAlert(obj)
+				if len(targets) == 0 {
+					if obj.Get(termAlertObject) != nil {
+						out.unattributed++
+					}
+					return
+				}
+				for _, tgt := range targets {
+					if t.enumerator {
+						out.scope = append(out.scope, tgt.index)
+						continue
+					}
+					al := a
+					if tgt.via != nil {
+						al.Related = append(viaRelated(tgt.via), al.Related...)
+					}
+					out.alerts[tgt.index] = append(out.alerts[tgt.index], al)
+				}
+			})
+		}
+	}
+}
+
+func (ev *evaluation) merge(t *task, out *taskOutput) {
+	rr := t.rr
+	if t.enumerator {
+		rr.Scope = append(rr.Scope, out.scope...)
+		return
+	}
+	for idx, as := range out.alerts {
+		rr.Alerts[idx] = append(rr.Alerts[idx], as...)
+	}
+	for idx, msg := range out.errored {
+		if rr.Errored == nil {
+			rr.Errored = map[int]string{}
+		}
+		rr.Errored[idx] = msg
+	}
+	rr.Unattributed += out.unattributed
+}
+
+// finish normalises a rule result: the scope is sorted and unique, and
+// every object with alerts is in it.
+func (ev *evaluation) finish(rr *RuleResult) {
+	seen := make(map[int]bool, len(rr.Scope))
+	var scope []int
+	for _, i := range rr.Scope {
+		if !seen[i] {
+			seen[i] = true
+			scope = append(scope, i)
+		}
+	}
+	for i := range rr.Alerts {
+		if !seen[i] {
+			seen[i] = true
+			scope = append(scope, i)
+		}
+	}
+	for i := range rr.Errored {
+		if !seen[i] {
+			seen[i] = true
+			scope = append(scope, i)
+		}
+	}
+	sort.Ints(scope)
+	rr.Scope = scope
+	// Alerts from parallel chunks arrive in any order; sort them so reports
+	// are deterministic.
+	for _, as := range rr.Alerts {
+		sort.SliceStable(as, func(i, j int) bool { return alertKey(as[i]) < alertKey(as[j]) })
+	}
+}
+
+func alertKey(a Alert) string {
+	return a.Message + "\x00" + strings.Join(a.FailedPaths, ",") + strings.Join(a.ReviewPaths, ",") + strings.Join(a.DeletePaths, ",")
+}

@@ -1,0 +1,506 @@
+// Package jsonformat writes the report as JSON compatible with Kubescape's
+// v2 posture report: the same top-level keys, summaryDetails, resources and
+// results, so existing consumers keep working. Vigil's additions are in
+// fields Kubescape does not use: "vigil" at the top level, "location" on
+// paths, "messages" and "relatedObjects" on rules, "vigil" on sources.
+package jsonformat
+
+import (
+	"encoding/json"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/vigilsec/vigil/pkg/engine"
+	"github.com/vigilsec/vigil/pkg/object"
+	"github.com/vigilsec/vigil/pkg/report"
+	"github.com/vigilsec/vigil/pkg/source"
+)
+
+// Options configure the JSON output.
+type Options struct {
+	// Indent pretty-prints the JSON.
+	Indent bool
+	// FailThreshold is recorded in the scan metadata.
+	FailThreshold float64
+	// ControlsInputs names the control-inputs file, for the metadata.
+	ControlsInputs string
+}
+
+// Write writes r to w.
+func Write(w io.Writer, r *report.Report, opts Options) error {
+	doc := build(r, opts)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if opts.Indent {
+		enc.SetIndent("", "  ")
+	}
+	return enc.Encode(doc)
+}
+
+type document struct {
+	GenerationTime       time.Time `json:"generationTime"`
+	ClusterAPIServerInfo any       `json:"clusterAPIServerInfo"`
+	ClusterCloudProvider string    `json:"clusterCloudProvider"`
+	CustomerGUID         string    `json:"customerGUID"`
+	ClusterName          string    `json:"clusterName"`
+	SummaryDetails       summary   `json:"summaryDetails"`
+	Resources            []res     `json:"resources"`
+	Attributes           any       `json:"attributes"`
+	Results              []result  `json:"results"`
+	Metadata             metadata  `json:"metadata"`
+	Vigil                vigil     `json:"vigil"`
+}
+
+type summary struct {
+	Controls                  map[string]controlSummary `json:"controls"`
+	Status                    report.Status             `json:"status"`
+	Frameworks                []frameworkSummary        `json:"frameworks"`
+	ResourcesSeverityCounters report.SeverityCounters   `json:"resourcesSeverityCounters"`
+	ControlsSeverityCounters  report.SeverityCounters   `json:"controlsSeverityCounters"`
+	ResourceCounters          report.Counters           `json:"ResourceCounters"`
+	Vulnerabilities           vulnerabilities           `json:"vulnerabilities"`
+	Score                     float64                   `json:"score"`
+	ComplianceScore           float64                   `json:"complianceScore"`
+}
+
+type vulnerabilities struct {
+	MapsSeverityToSummary map[string]any `json:"mapsSeverityToSummary"`
+	CVEs                  []any          `json:"CVEs"`
+	PackageScores         map[string]any `json:"packageScores"`
+	Images                any            `json:"images"`
+}
+
+type statusInfo struct {
+	Status    report.Status `json:"status"`
+	SubStatus string        `json:"subStatus,omitempty"`
+	Info      string        `json:"info,omitempty"`
+}
+
+type subStatusCounters struct {
+	IgnoredResources int `json:"ignoredResources"`
+}
+
+type category struct {
+	Name        string    `json:"name"`
+	ID          string    `json:"id,omitempty"`
+	SubCategory *category `json:"subCategory,omitempty"`
+}
+
+type controlSummary struct {
+	StatusInfo        statusInfo          `json:"statusInfo"`
+	ControlID         string              `json:"controlID"`
+	Name              string              `json:"name"`
+	Status            report.Status       `json:"status"`
+	ResourceIDs       map[string]string   `json:"resourceIDs"`
+	ResourceCounters  report.Counters     `json:"ResourceCounters"`
+	SubStatusCounters subStatusCounters   `json:"subStatusCounters"`
+	Score             float64             `json:"score"`
+	ComplianceScore   float64             `json:"complianceScore"`
+	ScoreFactor       float64             `json:"scoreFactor"`
+	Category          *category           `json:"category,omitempty"`
+	Severity          string              `json:"severity,omitempty"`
+	Configuration     map[string][]string `json:"controlConfigurations,omitempty"`
+}
+
+type frameworkSummary struct {
+	Controls         map[string]controlSummary `json:"controls"`
+	Name             string                    `json:"name"`
+	Status           report.Status             `json:"status"`
+	Version          string                    `json:"version"`
+	ResourceCounters report.Counters           `json:"ResourceCounters"`
+	Score            float64                   `json:"score"`
+	ComplianceScore  float64                   `json:"complianceScore"`
+}
+
+type res struct {
+	ResourceID string `json:"resourceID"`
+	Object     any    `json:"object"`
+	Source     *src   `json:"source,omitempty"`
+}
+
+type src struct {
+	Path         string      `json:"path,omitempty"`
+	RelativePath string      `json:"relativePath,omitempty"`
+	FileType     string      `json:"fileType,omitempty"`
+	LastCommit   lastCommit  `json:"lastCommit"`
+	Vigil        *sourceInfo `json:"vigil,omitempty"`
+}
+
+type lastCommit struct {
+	Date time.Time `json:"date"`
+}
+
+type sourceInfo struct {
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	Document int    `json:"document"`
+}
+
+type result struct {
+	ResourceID string          `json:"resourceID"`
+	Controls   []resultControl `json:"controls"`
+}
+
+type resultControl struct {
+	ControlID string        `json:"controlID"`
+	Name      string        `json:"name"`
+	Status    statusInfo    `json:"status"`
+	Rules     []resultRule  `json:"rules"`
+	Severity  string        `json:"severity"`
+	Exception *exceptionOut `json:"exceptions,omitempty"`
+}
+
+type exceptionOut struct {
+	Name   string `json:"name,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	Source string `json:"source,omitempty"`
+}
+
+type resultRule struct {
+	ControlConfigurations map[string][]string `json:"controlConfigurations,omitempty"`
+	Name                  string              `json:"name"`
+	Status                report.Status       `json:"status"`
+	SubStatus             string              `json:"subStatus"`
+	Paths                 []path              `json:"paths,omitempty"`
+	Messages              []string            `json:"messages,omitempty"`
+	RelatedObjects        []related           `json:"relatedObjects,omitempty"`
+	FixCommand            string              `json:"fixCommand,omitempty"`
+	Error                 string              `json:"error,omitempty"`
+}
+
+type path struct {
+	ResourceID string           `json:"resourceID"`
+	FailedPath string           `json:"failedPath,omitempty"`
+	ReviewPath string           `json:"reviewPath,omitempty"`
+	DeletePath string           `json:"deletePath,omitempty"`
+	FixPath    *engine.FixPath  `json:"fixPath,omitempty"`
+	Location   *report.Location `json:"location,omitempty"`
+}
+
+type related struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+type metadata struct {
+	TargetMetadata  map[string]any `json:"targetMetadata"`
+	ClusterMetadata map[string]any `json:"clusterMetadata"`
+	ScanMetadata    scanMetadata   `json:"scanMetadata"`
+}
+
+type scanMetadata struct {
+	TargetType       string   `json:"targetType"`
+	KubescapeVersion string   `json:"kubescapeVersion"`
+	FormatVersion    string   `json:"formatVersion"`
+	ControlsInputs   string   `json:"controlsInputs,omitempty"`
+	Formats          []string `json:"formats,omitempty"`
+	TargetNames      []string `json:"targetNames"`
+	FailThreshold    float64  `json:"failThreshold"`
+	ScanningTarget   int      `json:"scanningTarget"`
+}
+
+type vigil struct {
+	Version  string                `json:"version"`
+	Target   target                `json:"target"`
+	Coverage coverage              `json:"coverage"`
+	Inputs   inputs                `json:"inputs"`
+	Warnings []string              `json:"warnings"`
+	Timing   map[string]float64    `json:"timingSeconds"`
+	Risk     float64               `json:"riskScore"`
+	Controls report.ControlCounts  `json:"controlCounts"`
+	Skipped  []report.SkippedControl `json:"skippedControls"`
+}
+
+type target struct {
+	Kind  string   `json:"kind"`
+	Roots []string `json:"roots"`
+}
+
+type coverage struct {
+	Total          int     `json:"controls"`
+	Evaluated      int     `json:"evaluated"`
+	Percent        float64 `json:"percent"`
+	ErroredObjects int     `json:"erroredEvaluations"`
+}
+
+type inputs struct {
+	Files   int                 `json:"files"`
+	Objects int                 `json:"objects"`
+	Errors  []source.InputError `json:"errors"`
+	Notes   []source.Note       `json:"notes"`
+}
+
+func build(r *report.Report, opts Options) *document {
+	d := &document{
+		GenerationTime: r.GeneratedAt,
+		ClusterName:    r.Target.Cluster,
+		SummaryDetails: summary{
+			Controls:                  map[string]controlSummary{},
+			Status:                    r.Summary.Status,
+			ResourcesSeverityCounters: r.Summary.ResourcesSeverityCounters,
+			ControlsSeverityCounters:  r.Summary.ControlsSeverityCounters,
+			ResourceCounters:          r.Summary.Counters,
+			Vulnerabilities: vulnerabilities{
+				MapsSeverityToSummary: map[string]any{}, CVEs: []any{}, PackageScores: map[string]any{},
+			},
+			Score:           round(r.Summary.RiskScore),
+			ComplianceScore: round(r.Summary.ComplianceScore),
+			Frameworks:      []frameworkSummary{},
+		},
+		Resources: []res{},
+		Results:   []result{},
+		Metadata: metadata{
+			TargetMetadata:  targetMetadata(r),
+			ClusterMetadata: map[string]any{},
+			ScanMetadata: scanMetadata{
+				TargetType:       r.Target.Type,
+				KubescapeVersion: "vigil-" + r.VigilVersion,
+				FormatVersion:    "v2",
+				ControlsInputs:   opts.ControlsInputs,
+				Formats:          []string{"json"},
+				TargetNames:      r.Target.Names,
+				FailThreshold:    opts.FailThreshold,
+				ScanningTarget:   scanningTarget(r),
+			},
+		},
+		Vigil: vigil{
+			Version: r.VigilVersion,
+			Target:  target{Kind: r.Target.Kind, Roots: r.Target.Roots},
+			Coverage: coverage{Total: r.Coverage.Total, Evaluated: r.Coverage.Evaluated,
+				Percent: round(r.Coverage.Percent), ErroredObjects: r.Coverage.ErroredObjects},
+			Inputs: inputs{Files: len(r.Inputs.Files), Objects: r.Inputs.Objects,
+				Errors: nonNil(r.Inputs.Errors), Notes: nonNil(r.Inputs.Notes)},
+			Warnings: nonNil(r.Warnings),
+			Timing: map[string]float64{
+				"load": r.Timing.Load.Seconds(), "compile": r.Timing.Compile.Seconds(),
+				"evaluate": r.Timing.Evaluate.Seconds(), "report": r.Timing.Report.Seconds(),
+				"total": r.Timing.Total.Seconds(),
+			},
+			Risk:     round(r.Summary.RiskScore),
+			Controls: r.Summary.Controls,
+			Skipped:  nonNil(r.Coverage.Skipped),
+		},
+	}
+	if d.Metadata.ScanMetadata.TargetNames == nil {
+		d.Metadata.ScanMetadata.TargetNames = []string{}
+	}
+	for _, c := range r.Controls {
+		d.SummaryDetails.Controls[c.ID] = controlOut(c, true)
+	}
+	for _, f := range r.Frameworks {
+		fs := frameworkSummary{
+			Controls: map[string]controlSummary{}, Name: f.Name, Status: f.Status,
+			Version: f.Framework.Version, ResourceCounters: f.Counters,
+			Score: round(f.RiskScore), ComplianceScore: round(f.ComplianceScore),
+		}
+		for _, c := range f.Controls {
+			fs.Controls[c.ID] = controlOut(c, false)
+		}
+		d.SummaryDetails.Frameworks = append(d.SummaryDetails.Frameworks, fs)
+	}
+	roots := r.Target.Roots
+	for _, rs := range r.Resources {
+		id := rs.Object.ResourceID()
+		d.Resources = append(d.Resources, res{ResourceID: id, Object: objectJSON(rs.Object), Source: sourceOut(rs.Object, roots)})
+		out := result{ResourceID: id}
+		for _, cr := range rs.Results {
+			out.Controls = append(out.Controls, resultControlOut(rs.Object, id, cr))
+		}
+		d.Results = append(d.Results, out)
+	}
+	return d
+}
+
+func controlOut(c *report.ControlSummary, withSeverity bool) controlSummary {
+	cs := controlSummary{
+		StatusInfo:        statusInfo{Status: c.Status, SubStatus: c.SubStatus, Info: c.Reason},
+		ControlID:         c.ID,
+		Name:              c.Name,
+		Status:            c.Status,
+		ResourceIDs:       map[string]string{},
+		ResourceCounters:  c.Counters,
+		SubStatusCounters: subStatusCounters{IgnoredResources: c.Counters.Excluded},
+		Score:             round(c.RiskScore),
+		ComplianceScore:   round(c.ComplianceScore),
+		ScoreFactor:       c.BaseScore,
+		Configuration:     c.Configuration,
+	}
+	if cat := c.Control.Category; cat != nil {
+		cs.Category = &category{Name: cat.Name, ID: cat.ID}
+		if sub := cat.SubCategory; sub != nil {
+			cs.Category.SubCategory = &category{Name: sub.Name, ID: sub.ID}
+		}
+	}
+	if withSeverity {
+		cs.Severity = c.Severity
+	}
+	return cs
+}
+
+func resultControlOut(o *object.Object, id string, cr *report.Result) resultControl {
+	rc := resultControl{
+		ControlID: cr.Control.ID,
+		Name:      cr.Control.Name,
+		Status:    statusInfo{Status: cr.Status, SubStatus: cr.SubStatus},
+		Severity:  cr.Control.Severity,
+	}
+	if ex := cr.Exception; ex != nil {
+		rc.Exception = &exceptionOut{Name: ex.Name, Reason: ex.Reason, Source: ex.Source}
+	}
+	for _, ro := range cr.Rules {
+		rr := resultRule{
+			ControlConfigurations: ro.Inputs,
+			Name:                  ro.Name,
+			Status:                ro.Status,
+			SubStatus:             ro.SubStatus,
+			Error:                 ro.Error,
+		}
+		seen := map[string]bool{}
+		for i := range ro.Alerts {
+			a := &ro.Alerts[i]
+			if a.Message != "" {
+				rr.Messages = append(rr.Messages, a.Message)
+			}
+			if a.FixCommand != "" {
+				rr.FixCommand = a.FixCommand
+			}
+			add := func(kind, p string, fix *engine.FixPath) {
+				key := kind + "\x00" + p
+				if fix != nil {
+					key += "\x00" + fix.Value
+				}
+				if seen[key] {
+					return
+				}
+				seen[key] = true
+				pe := path{ResourceID: id}
+				switch kind {
+				case "failed":
+					pe.FailedPath = p
+				case "review":
+					pe.ReviewPath = p
+				case "delete":
+					pe.DeletePath = p
+				case "fix":
+					pe.FixPath = fix
+				}
+				if loc, ok := report.Locate(o, a, p); ok {
+					pe.Location = &loc
+				}
+				rr.Paths = append(rr.Paths, pe)
+			}
+			for _, p := range a.FailedPaths {
+				add("failed", p, nil)
+			}
+			for _, p := range a.ReviewPaths {
+				add("review", p, nil)
+			}
+			for _, p := range a.DeletePaths {
+				add("delete", p, nil)
+			}
+			for j := range a.FixPaths {
+				add("fix", a.FixPaths[j].Path, &a.FixPaths[j])
+			}
+			for _, rel := range a.Related {
+				k := "rel\x00" + rel.ID.Kind + "/" + rel.ID.Namespace + "/" + rel.ID.Name
+				if !seen[k] {
+					seen[k] = true
+					rr.RelatedObjects = append(rr.RelatedObjects, related{
+						APIVersion: rel.ID.APIVersion, Kind: rel.ID.Kind, Namespace: rel.ID.Namespace, Name: rel.ID.Name,
+					})
+				}
+			}
+		}
+		rc.Rules = append(rc.Rules, rr)
+	}
+	return rc
+}
+
+func objectJSON(o *object.Object) any {
+	v, err := ast.JSON(o.Value)
+	if err != nil {
+		return nil
+	}
+	if o.Synthetic && len(o.Related) > 0 {
+		if m, ok := v.(map[string]any); ok {
+			var rel []any
+			for _, r := range o.Related {
+				if rv, err := ast.JSON(r.Value); err == nil {
+					rel = append(rel, rv)
+				}
+			}
+			m["relatedObjects"] = rel
+		}
+	}
+	return v
+}
+
+func sourceOut(o *object.Object, roots []string) *src {
+	if o.Source.Path == "" {
+		return nil
+	}
+	s := &src{
+		Path:     o.Source.Path,
+		FileType: fileType(o.Source.Path),
+		Vigil:    &sourceInfo{File: o.Source.Path, Line: o.Source.Line, Document: o.Source.Document},
+	}
+	for _, root := range roots {
+		if rel, err := filepath.Rel(root, o.Source.Path); err == nil && !strings.HasPrefix(rel, "..") {
+			s.Path = root
+			s.RelativePath = rel
+			if rel == "." {
+				s.RelativePath = filepath.Base(o.Source.Path)
+				s.Path = filepath.Dir(root)
+			}
+			break
+		}
+	}
+	return s
+}
+
+func fileType(p string) string {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".json":
+		return "JSON"
+	}
+	return "YAML"
+}
+
+func targetMetadata(r *report.Report) map[string]any {
+	base := ""
+	if len(r.Target.Roots) == 1 {
+		base = r.Target.Roots[0]
+	}
+	return map[string]any{
+		"directoryContextMetadata": map[string]any{"basePath": base},
+	}
+}
+
+// scanningTarget follows Kubescape's numbering of scan targets.
+func scanningTarget(r *report.Report) int {
+	if r.Target.Kind == source.TargetCluster {
+		return 0
+	}
+	return 4
+}
+
+func round(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	return math.Round(f*1e6) / 1e6
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

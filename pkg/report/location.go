@@ -1,0 +1,83 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/vigilsec/vigil/pkg/engine"
+	"github.com/vigilsec/vigil/pkg/object"
+)
+
+// Location is where a path of a finding is in a source file.
+type Location struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	// Exact is false when the path does not exist in the file (a field a
+	// fix would add) and the location is its nearest existing parent.
+	Exact bool `json:"exact"`
+	// Found is the path that was located.
+	Found string `json:"foundPath,omitempty"`
+}
+
+// Locate resolves a finding path of an object to a file position. Paths
+// into subject vectors ("relatedObjects[1].rules[0]") resolve inside the
+// related object the alert names at that index.
+func Locate(o *object.Object, a *engine.Alert, path string) (Location, bool) {
+	target, rest := o, path
+	if strings.HasPrefix(path, "relatedObjects[") && a != nil {
+		end := strings.IndexByte(path, ']')
+		if end < 0 {
+			return Location{}, false
+		}
+		i, err := strconv.Atoi(path[len("relatedObjects["):end])
+		if err != nil || i < 0 || i >= len(a.Related) {
+			return Location{}, false
+		}
+		target = findRelated(o, a.Related[i].ID)
+		if target == nil {
+			return Location{}, false
+		}
+		rest = strings.TrimPrefix(path[end+1:], ".")
+	}
+	return locateIn(target, rest)
+}
+
+func locateIn(o *object.Object, path string) (Location, bool) {
+	if o.Positions == nil || o.Source.Path == "" {
+		return Location{}, false
+	}
+	pos, found, ok := o.Positions.Resolve(path)
+	if !ok {
+		return Location{}, false
+	}
+	return Location{File: o.Source.Path, Line: pos.Line, Column: pos.Column, Exact: found == path, Found: found}, true
+}
+
+// ObjectLocation is where an object starts.
+func ObjectLocation(o *object.Object) (Location, bool) {
+	if o.Source.Path == "" {
+		if len(o.Related) > 0 {
+			// A subject is best shown at the binding that grants it.
+			for _, r := range o.Related {
+				if strings.HasSuffix(r.ID.Kind, "Binding") {
+					return ObjectLocation(r)
+				}
+			}
+		}
+		return Location{}, false
+	}
+	if l, ok := locateIn(o, ""); ok {
+		return l, true
+	}
+	return Location{File: o.Source.Path, Line: max(o.Source.Line, 1), Column: 1, Exact: true}, true
+}
+
+func findRelated(o *object.Object, id object.Identity) *object.Object {
+	for _, r := range o.Related {
+		if r.ID.Kind == id.Kind && r.ID.Name == id.Name && r.ID.Namespace == id.Namespace {
+			return r
+		}
+	}
+	return nil
+}

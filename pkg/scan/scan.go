@@ -1,0 +1,232 @@
+// Package scan wires one scan together: it loads the policy set (the
+// embedded library, Kubescape artifacts, user files), selects controls,
+// reads the sources, runs the engine and builds the report. Every entry
+// point (CLI, and later the operator and admission webhook) goes through it,
+// so the same object gets the same verdict everywhere.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigilsec/vigil/pkg/engine"
+	"github.com/vigilsec/vigil/pkg/policy"
+	"github.com/vigilsec/vigil/pkg/policy/library"
+	"github.com/vigilsec/vigil/pkg/report"
+	"github.com/vigilsec/vigil/pkg/source"
+	"github.com/vigilsec/vigil/pkg/source/file"
+	"github.com/vigilsec/vigil/policies"
+)
+
+// DefaultFramework is scanned when no framework or control is named.
+const DefaultFramework = "security"
+
+// PolicyOptions say where policies come from.
+type PolicyOptions struct {
+	// UseFrom are Kubescape policy JSON files (frameworks or controls).
+	UseFrom []string
+	// ArtifactsDir is a Kubescape artifacts directory.
+	ArtifactsDir string
+	// ControlsConfig is a control-inputs file that overrides the defaults.
+	ControlsConfig string
+}
+
+// Policies is a loaded policy set and where it came from.
+type Policies struct {
+	Set *policy.Set
+	Lib *library.Library
+	// UserFrameworks are the frameworks loaded from user files, in order.
+	UserFrameworks []*policy.Framework
+	// ExceptionsPath is an exceptions.json found in the artifacts directory.
+	ExceptionsPath string
+	Warnings       []string
+}
+
+// LoadPolicies loads the embedded library and then the user's policy files,
+// which replace built-in frameworks and controls of the same name or ID.
+func LoadPolicies(opts PolicyOptions) (*Policies, error) {
+	lib, err := library.Load(policies.FS())
+	if err != nil {
+		return nil, fmt.Errorf("built-in library: %w", err)
+	}
+	p := &Policies{Set: policy.NewSet(), Lib: lib}
+	lib.AddTo(p.Set)
+	if opts.ArtifactsDir != "" {
+		a, err := policy.LoadArtifactsDir(opts.ArtifactsDir)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range a.Frameworks {
+			p.Set.AddFramework(f)
+		}
+		p.UserFrameworks = append(p.UserFrameworks, a.Frameworks...)
+		if a.Inputs != nil {
+			p.Set.Inputs.Merge(a.Inputs)
+		}
+		p.ExceptionsPath = a.ExceptionsPath
+		p.Warnings = append(p.Warnings, a.Warnings...)
+	}
+	for _, f := range opts.UseFrom {
+		fws, err := policy.LoadKubescapeFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, fw := range fws {
+			p.Set.AddFramework(fw)
+		}
+		p.UserFrameworks = append(p.UserFrameworks, fws...)
+	}
+	if opts.ControlsConfig != "" {
+		in, err := policy.LoadInputsFile(opts.ControlsConfig)
+		if err != nil {
+			return nil, err
+		}
+		p.Set.Inputs.Merge(in)
+	}
+	return p, nil
+}
+
+// Select picks the controls of a scan: the named frameworks, or the named
+// controls, or by default the frameworks loaded from user files, or the
+// default built-in framework.
+func (p *Policies) Select(frameworks, controls, exclude []string) (*policy.Selection, error) {
+	switch {
+	case len(controls) > 0:
+		return p.Set.SelectControls(controls, exclude)
+	case len(frameworks) > 0:
+		return p.Set.SelectFrameworks(frameworks, exclude)
+	case len(p.UserFrameworks) > 0:
+		var names []string
+		for _, f := range p.UserFrameworks {
+			if !slices.Contains(names, f.Name) {
+				names = append(names, f.Name)
+			}
+		}
+		return p.Set.SelectFrameworks(names, exclude)
+	}
+	return p.Set.SelectFrameworks([]string{DefaultFramework}, exclude)
+}
+
+// Options configure a scan.
+type Options struct {
+	PolicyOptions
+	// Paths are files, directories, globs or "-".
+	Paths       []string
+	Stdin       io.Reader
+	MaxFileSize int64
+	// Frameworks and Controls select what to evaluate (see Select).
+	Frameworks      []string
+	Controls        []string
+	ExcludeControls []string
+	Namespaces      source.NamespaceFilter
+	Workers         int
+	Version         string
+	// Now stamps the report (time.Now when zero).
+	Now time.Time
+	// Progress, when set, is told what the scan is doing.
+	Progress func(stage string)
+}
+
+// UsageError is a problem with what the user asked for (exit code 2).
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Run performs a scan.
+func Run(ctx context.Context, opts Options) (*report.Report, error) {
+	total := time.Now()
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+	progress("loading policies")
+	pols, err := LoadPolicies(opts.PolicyOptions)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	sel, err := pols.Select(opts.Frameworks, opts.Controls, opts.ExcludeControls)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	if len(sel.Controls) == 0 {
+		return nil, &UsageError{errors.New("the selection holds no controls to evaluate")}
+	}
+
+	progress("reading inputs")
+	start := time.Now()
+	src := &file.Source{Paths: opts.Paths, Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.Workers}
+	inv, err := src.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inv.Filter(opts.Namespaces)
+	loadTime := time.Since(start)
+
+	progress("compiling rules")
+	start = time.Now()
+	var mods []engine.Module
+	for _, m := range pols.Lib.Modules {
+		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
+	}
+	eng, err := engine.New(ctx, sel.Controls, engine.Options{Inputs: pols.Set.Inputs, Modules: mods, Workers: opts.Workers})
+	var warnings []string
+	var cerr *engine.CompileError
+	if errors.As(err, &cerr) {
+		// Broken rules make their controls unevaluable, which the report
+		// shows; the rest of the scan still runs.
+		for _, m := range cerr.Messages {
+			warnings = append(warnings, m)
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	compileTime := time.Since(start)
+
+	progress(fmt.Sprintf("evaluating %d controls on %d objects", len(sel.Controls), len(inv.Objects)))
+	start = time.Now()
+	res, err := eng.Evaluate(ctx, inv)
+	if err != nil {
+		return nil, err
+	}
+	evalTime := time.Since(start)
+
+	progress("building report")
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	rep := report.Build(report.Input{
+		Selection: sel,
+		Result:    res,
+		Inventory: inv,
+		Inputs:    pols.Set.Inputs,
+		Version:   opts.Version,
+		Now:       now,
+		Warnings:  append(pols.Warnings, warnings...),
+		Timing:    report.Timing{Load: loadTime, Compile: compileTime, Evaluate: evalTime},
+	})
+	rep.Timing.Total = time.Since(total)
+	if pols.ExceptionsPath != "" {
+		rep.Warnings = append(rep.Warnings, "exceptions in "+pols.ExceptionsPath+" were not applied: exception policies are not supported yet")
+	}
+	return rep, nil
+}
+
+// SplitList splits comma-separated flag values ("a,b" "c") into a list.
+func SplitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+// Package source defines what every producer of objects (files, Helm,
+// Kustomize, git, cluster, host) hands to the engine: an inventory of
+// objects plus an honest account of what could not be read.
+package source
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/vigilsec/vigil/pkg/object"
+)
+
+// Source produces the objects of one scan target.
+type Source interface {
+	Load(ctx context.Context) (*Inventory, error)
+}
+
+// Target kinds, as reported in scan metadata and matched against a
+// control's scanning scope.
+const (
+	TargetFile    = "file"
+	TargetCluster = "cluster"
+)
+
+// Inventory is the set of objects a scan judges, with the inputs they came
+// from and the problems met while reading them.
+type Inventory struct {
+	// Target is the kind of scan target (TargetFile, TargetCluster).
+	Target string
+	// Roots are the paths or names the user asked to scan.
+	Roots   []string
+	Objects []*object.Object
+	// Inputs lists every input read (files), in order.
+	Inputs []string
+	// Errors are inputs, or parts of inputs, that could not be read.
+	Errors []InputError
+	// Notes are things worth telling the user that are not errors.
+	Notes []Note
+}
+
+// InputError is an input that failed to load. Everything else is still
+// scanned.
+type InputError struct {
+	Path   string `json:"path"`
+	Line   int    `json:"line,omitempty"`
+	Reason string `json:"reason"`
+}
+
+func (e InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Reason)
+}
+
+// Note is information about an input that is not an error.
+type Note struct {
+	Path    string `json:"path,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+func (n Note) String() string {
+	switch {
+	case n.Path == "":
+		return n.Message
+	case n.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", n.Path, n.Line, n.Message)
+	}
+	return fmt.Sprintf("%s: %s", n.Path, n.Message)
+}
+
+// NamespaceFilter keeps objects by the namespace they land in. Cluster-scoped
+// objects are always kept, except Namespace objects, which are judged by
+// their own name.
+type NamespaceFilter struct {
+	Include []string
+	Exclude []string
+}
+
+// Keep reports whether the filter keeps the object.
+func (f NamespaceFilter) Keep(o *object.Object) bool {
+	ns := o.EffectiveNamespace()
+	if ns == "" {
+		return true
+	}
+	if len(f.Include) > 0 && !slices.Contains(f.Include, ns) {
+		return false
+	}
+	return !slices.Contains(f.Exclude, ns)
+}
+
+// Filter drops the objects the filter does not keep.
+func (inv *Inventory) Filter(f NamespaceFilter) {
+	if len(f.Include) == 0 && len(f.Exclude) == 0 {
+		return
+	}
+	inv.Objects = slices.DeleteFunc(inv.Objects, func(o *object.Object) bool { return !f.Keep(o) })
+}
