@@ -194,4 +194,3 @@ func parseSize(s string) (int64, error) {
 	}
 	return int64(n * float64(mult)), nil
 }
-

@@ -23,9 +23,9 @@ type task struct {
 }
 
 func (ev *evaluation) run(ctx context.Context, results map[*compiledRule]*RuleResult) error {
-	var whole []*task        // rules that see all their inputs at once
-	var blocks [][]*task     // per-object rules, grouped by block of objects
-	var enumerators []*task  // resource enumerators
+	var whole []*task       // rules that see all their inputs at once
+	var blocks [][]*task    // per-object rules, grouped by block of objects
+	var enumerators []*task // resource enumerators
 	for _, cr := range ev.e.rules {
 		rr := results[cr]
 		if cr.err != nil {

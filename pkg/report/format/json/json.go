@@ -207,14 +207,14 @@ type scanMetadata struct {
 }
 
 type vigil struct {
-	Version  string                `json:"version"`
-	Target   target                `json:"target"`
-	Coverage coverage              `json:"coverage"`
-	Inputs   inputs                `json:"inputs"`
-	Warnings []string              `json:"warnings"`
-	Timing   map[string]float64    `json:"timingSeconds"`
-	Risk     float64               `json:"riskScore"`
-	Controls report.ControlCounts  `json:"controlCounts"`
+	Version  string                  `json:"version"`
+	Target   target                  `json:"target"`
+	Coverage coverage                `json:"coverage"`
+	Inputs   inputs                  `json:"inputs"`
+	Warnings []string                `json:"warnings"`
+	Timing   map[string]float64      `json:"timingSeconds"`
+	Risk     float64                 `json:"riskScore"`
+	Controls report.ControlCounts    `json:"controlCounts"`
 	Skipped  []report.SkippedControl `json:"skippedControls"`
 }
 
