@@ -1,7 +1,7 @@
 // Package policies embeds Vigil's built-in control library: one directory
 // per control under controls/ (control.yaml, Rego, tests.yaml), shared Rego
 // packages under lib/, framework descriptions under frameworks/ and control
-// input defaults in inputs.yaml. See docs/CONTROLS-AUTHORING.md.
+// input defaults under inputs/. See docs/CONTROLS-AUTHORING.md.
 package policies
 
 import (
@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed controls frameworks lib inputs.yaml categories.yaml
+//go:embed controls frameworks lib inputs categories.yaml
 var files embed.FS
 
 // FS returns the library's files.

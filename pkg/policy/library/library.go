@@ -121,7 +121,7 @@ const (
 	ControlsDir   = "controls"
 	FrameworksDir = "frameworks"
 	LibDir        = "lib"
-	InputsFile    = "inputs.yaml"
+	InputsDir     = "inputs"
 	CategoryFile  = "categories.yaml"
 	ControlFile   = "control.yaml"
 	TestsFile     = "tests.yaml"
@@ -129,19 +129,34 @@ const (
 )
 
 // Load reads a library from fsys.
-func Load(fsys fs.FS) (*Library, error) {
+func Load(fsys fs.FS) (*Library, error) { return LoadFiltered(fsys, nil) }
+
+// LoadFiltered reads a library, keeping only the control directories keep
+// accepts (all when keep is nil). Framework files that list controls by ID
+// are not checked against a filtered set.
+func LoadFiltered(fsys fs.FS, keep func(dir string) bool) (*Library, error) {
 	l := &Library{Inputs: map[string]policy.InputDoc{}, Tests: map[string][]TestCase{}, Dirs: map[string]string{}}
 	var errs []error
-	if data, err := fs.ReadFile(fsys, InputsFile); err == nil {
+	inputFiles, _ := fs.ReadDir(fsys, InputsDir)
+	for _, e := range inputFiles {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		p := path.Join(InputsDir, e.Name())
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
 		var in map[string]inputFile
 		if err := strictUnmarshal(data, &in); err != nil {
-			return nil, fmt.Errorf("%s: %w", InputsFile, err)
+			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		for k, v := range in {
+			if _, dup := l.Inputs[k]; dup {
+				return nil, fmt.Errorf("%s: control input %q is declared twice", p, k)
+			}
 			l.Inputs[k] = policy.InputDoc{Description: strings.TrimSpace(v.Description), Default: nonNil(v.Default)}
 		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
 	}
 	categories := map[string]string{}
 	if data, err := fs.ReadFile(fsys, CategoryFile); err == nil {
@@ -158,7 +173,7 @@ func Load(fsys fs.FS) (*Library, error) {
 	dirs, _ := fs.ReadDir(fsys, ControlsDir)
 	seen := map[string]string{}
 	for _, d := range dirs {
-		if !d.IsDir() {
+		if !d.IsDir() || (keep != nil && !keep(d.Name())) {
 			continue
 		}
 		dir := path.Join(ControlsDir, d.Name())
@@ -176,7 +191,7 @@ func Load(fsys fs.FS) (*Library, error) {
 		l.Tests[c.ControlID] = tests
 		l.Dirs[c.ControlID] = dir
 	}
-	fws, err := loadFrameworks(fsys, l.Controls)
+	fws, err := loadFrameworks(fsys, l.Controls, keep == nil)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -352,7 +367,7 @@ func loadRule(fsys fs.FS, dir string, i, n int, rf *ruleFile, inputs map[string]
 	for _, key := range rf.Inputs {
 		doc, ok := inputs[key]
 		if !ok {
-			return nil, fail("control input %q is not declared in %s", key, InputsFile)
+			return nil, fail("control input %q is not declared in %s/*.yaml", key, InputsDir)
 		}
 		r.ControlConfigInputs = append(r.ControlConfigInputs, policy.ControlInputRef{
 			Path: "settings.postureControlInputs." + key, Name: key, Description: doc.Description,
@@ -361,7 +376,7 @@ func loadRule(fsys fs.FS, dir string, i, n int, rf *ruleFile, inputs map[string]
 	return r, nil
 }
 
-func loadFrameworks(fsys fs.FS, controls []*policy.Control) ([]*policy.Framework, error) {
+func loadFrameworks(fsys fs.FS, controls []*policy.Control, complete bool) ([]*policy.Framework, error) {
 	entries, _ := fs.ReadDir(fsys, FrameworksDir)
 	var fws []*policy.Framework
 	known := map[string]*policy.Framework{}
@@ -419,7 +434,9 @@ func loadFrameworks(fsys fs.FS, controls []*policy.Control) ([]*policy.Framework
 		for _, id := range f.ControlsIDs {
 			c, ok := byID[id]
 			if !ok {
-				errs = append(errs, fmt.Errorf("framework %s lists unknown control %s", f.Name, id))
+				if complete {
+					errs = append(errs, fmt.Errorf("framework %s lists unknown control %s", f.Name, id))
+				}
 				continue
 			}
 			f.Controls = append(f.Controls, c)
