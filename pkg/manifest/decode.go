@@ -140,6 +140,11 @@ func decodeDoc(res *Result, data []byte, lineOffset, docIndex int, opts Options)
 		pe := &ParseError{Path: opts.Path, Reason: err.Error()}
 		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 			n, _ := strconv.Atoi(m[1])
+			// The YAML library reports parser errors (as opposed to scanner
+			// errors) with a zero-based line.
+			if strings.HasPrefix(m[2], "did not find expected") {
+				n++
+			}
 			pe.Line, pe.Reason = n+lineOffset, m[2]
 		} else {
 			pe.Reason = strings.TrimPrefix(pe.Reason, "yaml: ")
@@ -224,6 +229,7 @@ func (c *converter) addObject(res *Result, n *yaml.Node, docIndex int, opts Opti
 		return
 	}
 	c.pos = &object.Positions{}
+	c.pos.Add(object.RootPath, n.Line+c.lineOffset, n.Column)
 	v, err := c.value(n, object.RootPath)
 	if err != nil {
 		res.Errors = append(res.Errors, &ParseError{Path: opts.Path, Line: line, Reason: err.Error()})

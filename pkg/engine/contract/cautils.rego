@@ -8,13 +8,11 @@ list_contains(list, x) if {
 }
 
 # is_subobject is true when every field of sub appears in parent with an
-# equal value, recursively; arrays and scalars must be equal.
+# equal value, recursively (Rego has no recursion; object.subset recurses).
 is_subobject(sub, parent) if {
 	is_object(sub)
 	is_object(parent)
-	every k, v in sub {
-		is_subobject(v, parent[k])
-	}
+	object.subset(parent, sub)
 }
 
 is_subobject(sub, parent) if {
