@@ -95,6 +95,6 @@ gate failed, 2 a usage or input error.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err}
 	})
-	root.AddCommand(newScanCommand(streams), newListCommand(streams), newVersionCommand(streams))
+	root.AddCommand(newScanCommand(streams), newListCommand(streams), newVersionCommand(streams), newDocsCommand(streams))
 	return root
 }

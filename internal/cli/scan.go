@@ -24,6 +24,7 @@ type scanFlags struct {
 	useFrom             []string
 	artifactsDir        string
 	controlsConfig      string
+	exceptions          string
 	includeNamespaces   []string
 	excludeNamespaces   []string
 	excludeControls     []string
@@ -81,6 +82,7 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringSliceVar(&f.useFrom, "use-from", nil, "load frameworks or controls from Kubescape policy JSON files (comma-separated)")
 	fl.StringVar(&f.artifactsDir, "use-artifacts-from", "", "load policies from a Kubescape artifacts directory (framework JSON, controls-inputs.json, exceptions.json)")
 	fl.StringVar(&f.controlsConfig, "controls-config", "", "control inputs file ({\"key\": [\"value\", ...]}) overriding the defaults")
+	fl.StringVar(&f.exceptions, "exceptions", "", "posture exceptions file (Kubescape's exception policy JSON); excepted failures are reported as passed w/exceptions")
 	fl.StringSliceVar(&f.includeNamespaces, "include-namespaces", nil, "scan only objects in these namespaces (comma-separated)")
 	fl.StringSliceVar(&f.excludeNamespaces, "exclude-namespaces", nil, "skip objects in these namespaces (comma-separated)")
 	fl.StringSliceVar(&f.excludeControls, "exclude-controls", nil, "do not evaluate these control IDs (comma-separated)")
@@ -132,9 +134,10 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 		Namespaces: source.NamespaceFilter{
 			Include: scan.SplitList(f.includeNamespaces), Exclude: scan.SplitList(f.excludeNamespaces),
 		},
-		Workers:  f.workers,
-		Version:  version.Get(),
-		Progress: prog.set,
+		ExceptionsPath: f.exceptions,
+		Workers:        f.workers,
+		Version:        version.Get(),
+		Progress:       prog.set,
 	})
 	prog.stop()
 	if err != nil {

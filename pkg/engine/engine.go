@@ -260,7 +260,6 @@ type evaluation struct {
 	e       *Engine
 	inv     *source.Inventory
 	objects []*object.Object
-	keys    []string
 	// byKind indexes objects by kind for matching.
 	byKind map[string][]int
 	// subjects are RBAC subject vectors, built on first use.

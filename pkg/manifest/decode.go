@@ -182,9 +182,7 @@ func decodeDoc(res *Result, data []byte, lineOffset, docIndex int, opts Options)
 		res.Notes = append(res.Notes, Note{Path: opts.Path, Line: node.Line + lineOffset,
 			Message: "document is not a Kubernetes object: skipped"})
 	}
-	for _, e := range c.errs {
-		res.Errors = append(res.Errors, e)
-	}
+	res.Errors = append(res.Errors, c.errs...)
 	res.Notes = append(res.Notes, c.notes...)
 }
 
@@ -213,7 +211,6 @@ type converter struct {
 	pos        *object.Positions
 	errs       []*ParseError
 	notes      []Note
-	overBudget bool
 }
 
 var errBudget = errors.New("document expands to too many nodes (recursive aliases?)")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigilsec/vigil/pkg/engine"
 	"github.com/vigilsec/vigil/pkg/policy"
+	"github.com/vigilsec/vigil/pkg/policy/exception"
 	"github.com/vigilsec/vigil/pkg/policy/library"
 	"github.com/vigilsec/vigil/pkg/report"
 	"github.com/vigilsec/vigil/pkg/source"
@@ -124,8 +125,11 @@ type Options struct {
 	Controls        []string
 	ExcludeControls []string
 	Namespaces      source.NamespaceFilter
-	Workers         int
-	Version         string
+	// ExceptionsPath is a posture exceptions file (Kubescape's format); it
+	// replaces an exceptions.json found in the artifacts directory.
+	ExceptionsPath string
+	Workers        int
+	Version        string
 	// Now stamps the report (time.Now when zero).
 	Now time.Time
 	// Progress, when set, is told what the scan is doing.
@@ -158,6 +162,21 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		return nil, &UsageError{errors.New("the selection holds no controls to evaluate")}
 	}
 
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	exPath := opts.ExceptionsPath
+	if exPath == "" {
+		exPath = pols.ExceptionsPath
+	}
+	var exceptions *exception.Set
+	if exPath != "" {
+		if exceptions, err = exception.Load(exPath, now); err != nil {
+			return nil, &UsageError{err}
+		}
+	}
+
 	progress("reading inputs")
 	start := time.Now()
 	src := &file.Source{Paths: opts.Paths, Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.Workers}
@@ -180,9 +199,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	if errors.As(err, &cerr) {
 		// Broken rules make their controls unevaluable, which the report
 		// shows; the rest of the scan still runs.
-		for _, m := range cerr.Messages {
-			warnings = append(warnings, m)
-		}
+		warnings = append(warnings, cerr.Messages...)
 	} else if err != nil {
 		return nil, err
 	}
@@ -197,11 +214,8 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	evalTime := time.Since(start)
 
 	progress("building report")
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now().UTC()
-	}
 	rep := report.Build(report.Input{
+		Excepter:  exceptions,
 		Selection: sel,
 		Result:    res,
 		Inventory: inv,
@@ -212,8 +226,10 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		Timing:    report.Timing{Load: loadTime, Compile: compileTime, Evaluate: evalTime},
 	})
 	rep.Timing.Total = time.Since(total)
-	if pols.ExceptionsPath != "" {
-		rep.Warnings = append(rep.Warnings, "exceptions in "+pols.ExceptionsPath+" were not applied: exception policies are not supported yet")
+	for _, a := range exceptions.Audit() {
+		if strings.Contains(a, "expired") {
+			rep.Warnings = append(rep.Warnings, a)
+		}
 	}
 	return rep, nil
 }
