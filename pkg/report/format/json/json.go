@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -199,7 +200,7 @@ type scanMetadata struct {
 	TargetType       string   `json:"targetType"`
 	KubescapeVersion string   `json:"kubescapeVersion"`
 	FormatVersion    string   `json:"formatVersion"`
-	ControlsInputs   string   `json:"controlsInputs,omitempty"`
+	ControlsInputs   string   `json:"controlsInputs"`
 	Formats          []string `json:"formats,omitempty"`
 	TargetNames      []string `json:"targetNames"`
 	FailThreshold    float64  `json:"failThreshold"`
@@ -423,23 +424,29 @@ func resultControlOut(o *object.Object, id string, cr *report.Result) resultCont
 	return rc
 }
 
+// objectJSON renders the object as Kubescape does: its content, plus
+// sourcePath for objects read from files, plus relatedObjects for RBAC
+// subjects.
 func objectJSON(o *object.Object) any {
 	v, err := ast.JSON(o.Value)
 	if err != nil {
 		return nil
 	}
-	if o.Synthetic && len(o.Related) > 0 {
-		if m, ok := v.(map[string]any); ok {
-			var rel []any
-			for _, r := range o.Related {
-				if rv, err := ast.JSON(r.Value); err == nil {
-					rel = append(rel, rv)
-				}
-			}
-			m["relatedObjects"] = rel
-		}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
 	}
-	return v
+	if o.Source.Path != "" {
+		m["sourcePath"] = o.Source.Path
+	}
+	if o.Synthetic && len(o.Related) > 0 {
+		var rel []any
+		for _, r := range o.Related {
+			rel = append(rel, objectJSON(r))
+		}
+		m["relatedObjects"] = rel
+	}
+	return m
 }
 
 func sourceOut(o *object.Object, roots []string) *src {
@@ -478,8 +485,9 @@ func targetMetadata(r *report.Report) map[string]any {
 	if len(r.Target.Roots) == 1 {
 		base = r.Target.Roots[0]
 	}
+	host, _ := os.Hostname()
 	return map[string]any{
-		"directoryContextMetadata": map[string]any{"basePath": base},
+		"directoryContextMetadata": map[string]any{"basePath": base, "hostName": host},
 	}
 }
 
