@@ -82,7 +82,7 @@ func TestKubescapeCompatible(t *testing.T) {
 	optional := map[string]bool{
 		"resources[].source.helmPath": true, "resources[].source.helmChartName": true,
 		"resources[].source.helmTemplateFile": true, "resources[].source.helmValuesPaths": true,
-		"resources[].source.helmTemplateLine": true,
+		"resources[].source.helmTemplateLine":            true,
 		"metadata.targetMetadata.gitRepoContextMetadata": true,
 	}
 	var missing []string
