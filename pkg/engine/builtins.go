@@ -54,6 +54,16 @@ func (b *builtins) options() []func(*rego.Rego) {
 	}
 }
 
+// builtinDecls declares the custom functions to the shared compiler, which
+// type-checks rules before any query exists.
+func builtinDecls() map[string]*ast.Builtin {
+	return map[string]*ast.Builtin{
+		"image.parse_normalized_name": {Name: "image.parse_normalized_name", Decl: types.NewFunction(types.Args(types.S), types.S)},
+		"cosign.has_signature":        {Name: "cosign.has_signature", Decl: types.NewFunction(types.Args(types.S), types.B)},
+		"cosign.verify":               {Name: "cosign.verify", Decl: types.NewFunction(types.Args(types.S, types.A), types.B)},
+	}
+}
+
 var (
 	pathComponentRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$`)
 	domainRE        = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$`)

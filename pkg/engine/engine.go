@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/vigilsec/vigil/pkg/object"
@@ -126,23 +125,6 @@ type CompileError struct{ Messages []string }
 
 func (e *CompileError) Error() string {
 	return "rego compile errors:\n  " + strings.Join(e.Messages, "\n  ")
-}
-
-func (e *Engine) compileAll(ctx context.Context, store storage.Store) {
-	jobs := make(chan *compiledRule)
-	var wg sync.WaitGroup
-	for range e.workers {
-		wg.Go(func() {
-			for cr := range jobs {
-				cr.err = e.compileRule(ctx, cr, store)
-			}
-		})
-	}
-	for _, cr := range e.rules {
-		jobs <- cr
-	}
-	close(jobs)
-	wg.Wait()
 }
 
 // Alert is one finding a rule raised.

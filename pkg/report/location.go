@@ -1,7 +1,6 @@
 package report
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/vigilsec/vigil/pkg/engine"
@@ -24,21 +23,9 @@ type Location struct {
 // into subject vectors ("relatedObjects[1].rules[0]") resolve inside the
 // related object the alert names at that index.
 func Locate(o *object.Object, a *engine.Alert, path string) (Location, bool) {
-	target, rest := o, path
-	if strings.HasPrefix(path, "relatedObjects[") && a != nil {
-		end := strings.IndexByte(path, ']')
-		if end < 0 {
-			return Location{}, false
-		}
-		i, err := strconv.Atoi(path[len("relatedObjects["):end])
-		if err != nil || i < 0 || i >= len(a.Related) {
-			return Location{}, false
-		}
-		target = findRelated(o, a.Related[i].ID)
-		if target == nil {
-			return Location{}, false
-		}
-		rest = strings.TrimPrefix(path[end+1:], ".")
+	target, rest, ok := PathTarget(o, a, path)
+	if !ok {
+		return Location{}, false
 	}
 	return locateIn(target, rest)
 }

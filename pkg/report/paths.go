@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,33 +19,67 @@ func PathTarget(o *object.Object, a *engine.Alert, path string) (*object.Object,
 	if !strings.HasPrefix(path, "relatedObjects[") || a == nil {
 		return o, path, true
 	}
-	end := strings.IndexByte(path, ']')
-	if end < 0 {
-		return nil, "", false
-	}
-	i, err := strconv.Atoi(path[len("relatedObjects["):end])
-	if err != nil || i < 0 || i >= len(a.Related) {
+	i, ok := relatedIndex(path)
+	if !ok || i >= len(a.Related) {
 		return nil, "", false
 	}
 	target := findRelated(o, a.Related[i].ID)
 	if target == nil {
 		return nil, "", false
 	}
-	return target, strings.TrimPrefix(path[end+1:], "."), true
+	rest := path[strings.IndexByte(path, ']')+1:]
+	return target, strings.TrimPrefix(rest, "."), true
 }
 
 // PrimaryPath is the path a finding is best shown at: its first failed
-// path, else its first review, delete or fix path, else "".
+// path, else its first review, delete or fix path, else "". For a subject
+// (paths into relatedObjects) the first path into a binding is preferred:
+// the binding is what grants the subject its rights, and where it is
+// found and fixed.
 func PrimaryPath(a *engine.Alert) string {
-	for _, ps := range [][]string{a.FailedPaths, a.ReviewPaths, a.DeletePaths} {
-		if len(ps) > 0 {
-			return ps[0]
+	var first string
+	for _, p := range alertPaths(a) {
+		if first == "" {
+			first = p
+		}
+		if i, ok := relatedIndex(p); ok && i < len(a.Related) && strings.HasSuffix(a.Related[i].ID.Kind, "Binding") {
+			return p
 		}
 	}
-	if len(a.FixPaths) > 0 {
-		return a.FixPaths[0].Path
+	return first
+}
+
+// alertPaths lists an alert's paths in order of interest.
+func alertPaths(a *engine.Alert) []string {
+	paths := slices.Concat(a.FailedPaths, a.ReviewPaths, a.DeletePaths)
+	for _, f := range a.FixPaths {
+		paths = append(paths, f.Path)
+	}
+	return paths
+}
+
+// RelatedPath returns the first path of an alert into its i-th related
+// object ("relatedObjects[i]...."), or "".
+func RelatedPath(a *engine.Alert, i int) string {
+	for _, p := range alertPaths(a) {
+		if j, ok := relatedIndex(p); ok && j == i {
+			return p
+		}
 	}
 	return ""
+}
+
+// relatedIndex parses the index of a "relatedObjects[i]..." path.
+func relatedIndex(path string) (int, bool) {
+	if !strings.HasPrefix(path, "relatedObjects[") {
+		return 0, false
+	}
+	end := strings.IndexByte(path, ']')
+	if end < 0 {
+		return 0, false
+	}
+	i, err := strconv.Atoi(path[len("relatedObjects["):end])
+	return i, err == nil && i >= 0
 }
 
 // Place is where a finding is shown: a source location, the object whose
