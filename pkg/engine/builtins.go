@@ -54,14 +54,17 @@ func (b *builtins) options() []func(*rego.Rego) {
 	}
 }
 
-// builtinDecls declares the custom functions to the shared compiler, which
-// type-checks rules before any query exists.
-func builtinDecls() map[string]*ast.Builtin {
-	return map[string]*ast.Builtin{
-		"image.parse_normalized_name": {Name: "image.parse_normalized_name", Decl: types.NewFunction(types.Args(types.S), types.S)},
-		"cosign.has_signature":        {Name: "cosign.has_signature", Decl: types.NewFunction(types.Args(types.S), types.B)},
-		"cosign.verify":               {Name: "cosign.verify", Decl: types.NewFunction(types.Args(types.S, types.A), types.B)},
-	}
+// capabilities are OPA's builtins plus the contract's custom functions,
+// declared to the shared compiler, which type-checks rules before any query
+// exists.
+func capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = append(caps.Builtins,
+		&ast.Builtin{Name: "image.parse_normalized_name", Decl: types.NewFunction(types.Args(types.S), types.S)},
+		&ast.Builtin{Name: "cosign.has_signature", Decl: types.NewFunction(types.Args(types.S), types.B)},
+		&ast.Builtin{Name: "cosign.verify", Decl: types.NewFunction(types.Args(types.S, types.A), types.B)},
+	)
+	return caps
 }
 
 var (

@@ -221,7 +221,7 @@ func (e *Engine) compileAll(ctx context.Context, store storage.Store) {
 // are recorded on them and the rest is compiled again without them.
 func (e *Engine) compile(mods map[string]*ast.Module, owner map[string]*compiledRule) *ast.Compiler {
 	for {
-		c := ast.NewCompiler().WithBuiltins(builtinDecls()).WithEnablePrintStatements(false)
+		c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(false)
 		c.Compile(mods)
 		if !c.Failed() {
 			return c
