@@ -13,6 +13,8 @@ var (
 	termRelatedObjects = ast.StringTerm("relatedObjects")
 	termK8sAPIObjects  = ast.StringTerm("k8sApiObjects")
 	termExternalObjs   = ast.StringTerm("externalObjects")
+	// termRef marks duplicate objects given to relational rules.
+	termRef = ast.StringTerm("vigil.dev/ref")
 )
 
 // attributor maps the objects an alert names back to the inputs of the
@@ -126,6 +128,15 @@ func (at *attributor) parseAlert(obj ast.Object) (Alert, []target) {
 func (at *attributor) resolve(o ast.Object) []target {
 	id := identityOf(o)
 	cands := at.byName[nameKey(id.Kind, id.Namespace, id.Name)]
+	if ref, ok := field(o, "vigil.dev/ref").(ast.Number); ok {
+		if i, ok := ref.Int(); ok {
+			for _, c := range cands {
+				if c.index == i {
+					return []target{{index: c.index}}
+				}
+			}
+		}
+	}
 	if len(cands) <= 1 {
 		if len(cands) == 1 {
 			return []target{{index: cands[0].index, via: cands[0].via}}

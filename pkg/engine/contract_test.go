@@ -336,3 +336,31 @@ func TestNormalizeImage(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateIdentities: the same Pod defined in two files must get its
+// own verdict, with per-object and with relational rules.
+func TestDuplicateIdentities(t *testing.T) {
+	a := manifest.Decode([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: nginx}\nspec:\n  containers: [{name: c, image: nginx}]\n"), manifest.Options{Path: "a.yaml"})
+	b := manifest.Decode([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: nginx}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n"), manifest.Options{Path: "b.yaml"})
+	inv := &source.Inventory{Target: source.TargetFile, Objects: append(a.Objects, b.Objects...)}
+	body := `package armo_builtins
+deny contains {"alertMessage": "priv", "failedPaths": ["spec"], "alertObject": {"k8sApiObjects": [p]}} if {
+	some p in input
+	p.spec.containers[_].securityContext.privileged == true
+}`
+	for _, perObject := range []bool{true, false} {
+		c := &policy.Control{ControlID: "C-1", Rules: []*policy.Rule{{Name: "r", Match: podMatch, PerObject: perObject, Rule: body}}}
+		e, err := New(context.Background(), []*policy.Control{c}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.Evaluate(context.Background(), inv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rr := res.Controls[0].Rules[0]
+		if len(rr.Alerts) != 1 || len(rr.Alerts[1]) != 1 || len(rr.Scope) != 2 {
+			t.Errorf("perObject=%v: alerts %v scope %v; want only b.yaml's pod to fail", perObject, rr.Alerts, rr.Scope)
+		}
+	}
+}

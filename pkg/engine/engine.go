@@ -249,13 +249,27 @@ type evaluation struct {
 	vectors      []subjectVector
 	// groups are the API groups present in the inventory.
 	groups map[string]bool
+	// dup marks objects whose kind, namespace and name another object
+	// shares (the same object defined in two files); alerts about them
+	// need more than their identity to be attributed.
+	dup map[int]bool
 }
 
 func newEvaluation(e *Engine, inv *source.Inventory, res *Result) *evaluation {
 	ev := &evaluation{e: e, inv: inv, objects: slices.Clone(res.Objects), byKind: map[string][]int{}, groups: map[string]bool{}}
+	first := map[string]int{}
 	for i, o := range ev.objects {
 		ev.byKind[o.ID.Kind] = append(ev.byKind[o.ID.Kind], i)
 		ev.groups[o.ID.Group()] = true
+		k := nameKey(o.ID.Kind, o.ID.Namespace, o.ID.Name)
+		if j, seen := first[k]; seen {
+			if ev.dup == nil {
+				ev.dup = map[int]bool{}
+			}
+			ev.dup[i], ev.dup[j] = true, true
+		} else {
+			first[k] = i
+		}
 	}
 	return ev
 }

@@ -166,11 +166,30 @@ func (ev *evaluation) evalTask(ctx context.Context, t *task) *taskOutput {
 // halved until the objects that make it fail are found; they are marked as
 // errored and every other object still gets its verdict.
 func (ev *evaluation) evalInputs(ctx context.Context, q rego.PreparedEvalQuery, t *task, inputs []int, out *taskOutput) {
+	marked := false
+	if !t.aggregated && ev.hasDuplicates(inputs) {
+		if t.cr.rule.PerObject {
+			// Judge duplicates in separate evaluations, so every alert
+			// names exactly one object.
+			for _, g := range ev.uniqueGroups(inputs) {
+				ev.evalInputs(ctx, q, t, g, out)
+			}
+			return
+		}
+		marked = true
+	}
 	terms := make([]*ast.Term, len(inputs))
 	for i, idx := range inputs {
-		if t.aggregated {
+		switch {
+		case t.aggregated:
 			terms[i] = ast.NewTerm(ev.vectors[idx].value)
-		} else {
+		case marked && ev.dup[idx]:
+			// A relational rule must see every object at once: mark the
+			// duplicates so the alerts that copy them can be told apart.
+			v := ev.objects[idx].Value.(ast.Object).Copy()
+			v.Insert(termRef, ast.InternedTerm(idx))
+			terms[i] = ast.NewTerm(v)
+		default:
 			terms[i] = ast.NewTerm(ev.objects[idx].Value)
 		}
 	}
@@ -288,4 +307,45 @@ func (ev *evaluation) finish(rr *RuleResult) {
 
 func alertKey(a Alert) string {
 	return a.Message + "\x00" + strings.Join(a.FailedPaths, ",") + strings.Join(a.ReviewPaths, ",") + strings.Join(a.DeletePaths, ",")
+}
+
+// hasDuplicates reports whether two of the inputs share an identity.
+func (ev *evaluation) hasDuplicates(inputs []int) bool {
+	if len(ev.dup) == 0 {
+		return false
+	}
+	var seen map[string]bool
+	for _, i := range inputs {
+		if !ev.dup[i] {
+			continue
+		}
+		o := ev.objects[i]
+		k := nameKey(o.ID.Kind, o.ID.Namespace, o.ID.Name)
+		if seen[k] {
+			return true
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[k] = true
+	}
+	return false
+}
+
+// uniqueGroups splits inputs so that no group holds two objects with the
+// same identity: the n-th occurrence of an identity goes to group n.
+func (ev *evaluation) uniqueGroups(inputs []int) [][]int {
+	seen := map[string]int{}
+	var groups [][]int
+	for _, i := range inputs {
+		o := ev.objects[i]
+		k := nameKey(o.ID.Kind, o.ID.Namespace, o.ID.Name)
+		n := seen[k]
+		seen[k] = n + 1
+		for len(groups) <= n {
+			groups = append(groups, nil)
+		}
+		groups[n] = append(groups[n], i)
+	}
+	return groups
 }

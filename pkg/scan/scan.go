@@ -185,6 +185,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		return nil, err
 	}
 	inv.Filter(opts.Namespaces)
+	inv.NoteDuplicates()
 	loadTime := time.Since(start)
 
 	progress("compiling rules")

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/vigilsec/vigil/pkg/object"
 )
@@ -97,4 +98,25 @@ func (inv *Inventory) Filter(f NamespaceFilter) {
 		return
 	}
 	inv.Objects = slices.DeleteFunc(inv.Objects, func(o *object.Object) bool { return !f.Keep(o) })
+}
+
+// NoteDuplicates adds a note for every object identity defined more than
+// once: each definition is judged on its own, but a person should know.
+func (inv *Inventory) NoteDuplicates() {
+	where := map[object.Identity][]string{}
+	var order []object.Identity
+	for _, o := range inv.Objects {
+		id := o.ID
+		id.APIVersion = o.ID.Group()
+		if _, seen := where[id]; !seen {
+			order = append(order, id)
+		}
+		where[id] = append(where[id], o.Location())
+	}
+	for _, id := range order {
+		if locs := where[id]; len(locs) > 1 {
+			inv.Notes = append(inv.Notes, Note{Message: fmt.Sprintf("%s is defined %d times (%s): each definition is judged separately",
+				id.String(), len(locs), strings.Join(locs, ", "))})
+		}
+	}
 }

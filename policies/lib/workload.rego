@@ -45,10 +45,9 @@ pod_spec(obj) := spec if {
 	spec != null
 }
 
-# pod_meta is the metadata of the pods a workload runs.
-pod_meta(obj) := object.get(obj, array.slice(spec_path[obj.kind], 0, count(spec_path[obj.kind]) - 1), {}) if {
-	obj.kind != "Pod"
-} else := object.get(obj, "metadata", {})
+# pod_meta is the metadata of the pods a workload runs: the template's
+# metadata, or the Pod's own.
+pod_meta(obj) := object.get(obj, array.concat(array.slice(spec_path[obj.kind], 0, count(spec_path[obj.kind]) - 1), ["metadata"]), {})
 
 # container_fields are the pod spec fields that hold containers.
 container_fields := ["containers", "initContainers", "ephemeralContainers"]

@@ -1,0 +1,40 @@
+package armo_builtins
+
+import data.vigil.alert
+
+# Minimum replicas set by an autoscaler, per "namespace/Kind/name" target.
+hpa_min[key] := object.get(h.spec, "minReplicas", 1) if {
+	some h in input
+	h.kind == "HorizontalPodAutoscaler"
+	t := h.spec.scaleTargetRef
+	key := concat("/", [object.get(h.metadata, "namespace", "default"), t.kind, t.name])
+}
+
+deny contains msga if {
+	some obj in input
+	obj.kind in {"Deployment", "StatefulSet"}
+	key := concat("/", [object.get(obj.metadata, "namespace", "default"), obj.kind, obj.metadata.name])
+	not hpa_min[key]
+	object.get(obj.spec, "replicas", 1) == 1
+	msga := alert.make(
+		obj,
+		sprintf("%s %s runs a single replica: it is unavailable during every rollout or node drain", [obj.kind, obj.metadata.name]),
+		2,
+		["spec.replicas"],
+		[{"path": "spec.replicas", "value": "2"}],
+	)
+}
+
+deny contains msga if {
+	some obj in input
+	obj.kind in {"Deployment", "StatefulSet"}
+	key := concat("/", [object.get(obj.metadata, "namespace", "default"), obj.kind, obj.metadata.name])
+	hpa_min[key] == 1
+	msga := alert.make(
+		obj,
+		sprintf("%s %s may scale down to a single replica (its autoscaler's minReplicas is 1)", [obj.kind, obj.metadata.name]),
+		2,
+		[],
+		[],
+	)
+}

@@ -1,0 +1,18 @@
+package armo_builtins
+
+import data.vigil.alert
+
+deny contains msga if {
+	some obj in input
+	obj.spec.replicas > 1
+	spec := obj.spec.template.spec
+	count(object.get(spec, "topologySpreadConstraints", [])) == 0
+	not spec.affinity.podAntiAffinity
+	msga := alert.make(
+		obj,
+		sprintf("%s %s runs %d replicas with no anti-affinity or topology spread: they may all land on one node", [obj.kind, obj.metadata.name, obj.spec.replicas]),
+		2,
+		["spec.template.spec.topologySpreadConstraints"],
+		[],
+	)
+}
