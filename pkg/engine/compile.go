@@ -156,6 +156,8 @@ type compiledRule struct {
 	query        rego.PreparedEvalQuery
 	// enumerator selects the rule's scope among matched objects.
 	enumerator *rego.PreparedEvalQuery
+	// deps are the shared modules the rule and its enumerator import.
+	deps []*ast.Module
 	// needsLiveAPI is set when the rule queries data.kubernetes.api.client.
 	needsLiveAPI bool
 	err          error
@@ -177,11 +179,6 @@ func ruleLabel(controls []*policy.Control, r *policy.Rule) string {
 // made compiling the library about 20 times faster.
 func (e *Engine) compileAll(ctx context.Context, store storage.Store) {
 	mods := map[string]*ast.Module{}
-	for _, list := range e.lib.byPkg {
-		for _, m := range list {
-			mods["lib/"+e.lib.files[m]] = m
-		}
-	}
 	owner := map[string]*compiledRule{}
 	for i, cr := range e.rules {
 		cr.slot = fmt.Sprintf("r%d", i)
@@ -193,6 +190,10 @@ func (e *Engine) compileAll(ctx context.Context, store storage.Store) {
 		owner[cr.slot] = cr
 		if cr.enumMod != nil {
 			mods[cr.slot+"/"+cr.enumMod.Package.Location.File] = cr.enumMod
+		}
+		// Only the shared modules some rule imports are compiled.
+		for _, m := range cr.deps {
+			mods["lib/"+e.lib.files[m]] = m
 		}
 	}
 	compiler := e.compile(mods, owner)
@@ -215,6 +216,78 @@ func (e *Engine) compileAll(ctx context.Context, store storage.Store) {
 	}
 	close(jobs)
 	wg.Wait()
+	e.groupRules(ctx, compiler, store)
+}
+
+// ruleGroup is a set of per-object rules with the same matches. They are
+// evaluated in one query per block of objects: OPA caches function
+// results within a query, so the helpers every workload rule calls run
+// once per object rather than once per rule.
+type ruleGroup struct {
+	rules []*compiledRule
+	query rego.PreparedEvalQuery
+	// binding maps a query variable to the index of its rule in rules.
+	binding map[string]int
+}
+
+// groupRules forms groups of the rules that can share evaluations. A group
+// that fails to prepare is dropped: its rules still run on their own.
+func (e *Engine) groupRules(ctx context.Context, c *ast.Compiler, store storage.Store) {
+	bySig := map[string][]*compiledRule{}
+	var order []string
+	for _, cr := range e.rules {
+		r := cr.rule
+		if cr.err != nil || !r.PerObject || r.Aggregator() != "" || cr.enumerator != nil || cr.needsLiveAPI || r.HostSensor() {
+			continue
+		}
+		sig := matchSignature(r)
+		if _, ok := bySig[sig]; !ok {
+			order = append(order, sig)
+		}
+		bySig[sig] = append(bySig[sig], cr)
+	}
+	for _, sig := range order {
+		rules := bySig[sig]
+		if len(rules) < 2 {
+			continue
+		}
+		g := &ruleGroup{rules: rules, binding: map[string]int{}}
+		var q strings.Builder
+		for i, cr := range rules {
+			for j, set := range alertSets(cr.mod) {
+				name := fmt.Sprintf("g%d_%d", i, j)
+				g.binding[name] = i
+				if q.Len() > 0 {
+					q.WriteString("; ")
+				}
+				fmt.Fprintf(&q, "%s := data.armo_builtins[%q][%q]", name, cr.slot, set)
+			}
+		}
+		opts := []func(*rego.Rego){
+			rego.Compiler(c), rego.Query(q.String()), rego.Store(store),
+			rego.StoreReadAST(true), rego.GenerateJSON(keepTerm),
+		}
+		pq, err := rego.New(append(opts, e.builtins.options()...)...).PrepareForEval(ctx)
+		if err != nil {
+			continue
+		}
+		g.query = pq
+		e.groups = append(e.groups, g)
+	}
+}
+
+// matchSignature is a canonical rendering of a rule's matches.
+func matchSignature(r *policy.Rule) string {
+	var parts []string
+	for _, m := range r.Matches() {
+		g, v, k := slices.Clone(m.APIGroups), slices.Clone(m.APIVersions), slices.Clone(m.Resources)
+		sort.Strings(g)
+		sort.Strings(v)
+		sort.Strings(k)
+		parts = append(parts, strings.Join(g, ",")+"|"+strings.Join(v, ",")+"|"+strings.Join(k, ","))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ";")
 }
 
 // compile compiles the modules; when rules fail to compile, their errors
@@ -278,7 +351,8 @@ func (e *Engine) parseRule(cr *compiledRule) error {
 	if p := packagePath(mod); p != "armo_builtins" {
 		return fmt.Errorf("%s: %s: package is %q, rules must be package armo_builtins", ruleLabel(cr.controls, r), file, p)
 	}
-	for _, d := range e.lib.deps(mod, r.RuleDependencies) {
+	cr.deps = e.lib.deps(mod, r.RuleDependencies)
+	for _, d := range cr.deps {
 		if packagePath(d) == "kubernetes.api.client" {
 			cr.needsLiveAPI = true
 		}
@@ -300,6 +374,7 @@ func (e *Engine) parseRule(cr *compiledRule) error {
 	if len(alertSets(emod)) == 0 {
 		return fmt.Errorf("%s: resource enumerator defines no rule set", ruleLabel(cr.controls, r))
 	}
+	cr.deps = append(cr.deps, e.lib.deps(emod, r.RuleDependencies)...)
 	cr.enumMod, err = rehome(emod, cr.slot+"_enum")
 	return err
 }

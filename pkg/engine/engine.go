@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/vigilsec/vigil/pkg/object"
 	"github.com/vigilsec/vigil/pkg/policy"
@@ -32,6 +33,9 @@ type Options struct {
 	Modules []Module
 	// Workers bounds parallel evaluation (GOMAXPROCS when 0).
 	Workers int
+	// Tracer, when set, sees every evaluation step (for profiling rules).
+	// It forces one worker: tracers are not safe for concurrent use.
+	Tracer topdown.QueryTracer
 }
 
 // Engine holds the compiled rules of a selection of controls. It is safe
@@ -39,6 +43,8 @@ type Options struct {
 type Engine struct {
 	controls []*policy.Control
 	rules    []*compiledRule
+	// groups are per-object rules evaluated together (see ruleGroup).
+	groups []*ruleGroup
 	// byControl maps a control ID to its compiled rules.
 	byControl map[string][]*compiledRule
 	// compileErrs are controls whose rules did not compile.
@@ -46,6 +52,7 @@ type Engine struct {
 	lib         *library
 	builtins    *builtins
 	workers     int
+	tracer      topdown.QueryTracer
 	inputs      policy.Inputs
 	// CompileTime is how long New spent compiling.
 	CompileTime time.Duration
@@ -68,7 +75,11 @@ func New(ctx context.Context, controls []*policy.Control, opts Options) (*Engine
 		lib:         lib,
 		builtins:    &builtins{},
 		workers:     opts.Workers,
+		tracer:      opts.Tracer,
 		inputs:      opts.Inputs,
+	}
+	if e.tracer != nil {
+		e.workers = 1
 	}
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
@@ -194,9 +205,25 @@ type Result struct {
 
 // Evaluate runs every compiled rule against the inventory.
 func (e *Engine) Evaluate(ctx context.Context, inv *source.Inventory) (*Result, error) {
+	return e.evaluate(ctx, inv, nil)
+}
+
+// EvaluateControls evaluates only the named controls of the engine: one
+// compiled library serves many small evaluations (test cases, admission
+// requests) without compiling again.
+func (e *Engine) EvaluateControls(ctx context.Context, inv *source.Inventory, ids []string) (*Result, error) {
+	only := map[string]bool{}
+	for _, id := range ids {
+		only[id] = true
+	}
+	return e.evaluate(ctx, inv, only)
+}
+
+func (e *Engine) evaluate(ctx context.Context, inv *source.Inventory, only map[string]bool) (*Result, error) {
 	start := time.Now()
 	res := &Result{Objects: slices.Clip(inv.Objects)}
 	ev := newEvaluation(e, inv, res)
+	ev.only = only
 	results := make(map[*compiledRule]*RuleResult, len(e.rules))
 	for _, cr := range e.rules {
 		results[cr] = &RuleResult{Rule: cr.rule, Alerts: map[int][]Alert{}}
@@ -205,6 +232,9 @@ func (e *Engine) Evaluate(ctx context.Context, inv *source.Inventory) (*Result, 
 		return nil, err
 	}
 	for _, c := range e.controls {
+		if only != nil && !only[c.ControlID] {
+			continue
+		}
 		cres := &ControlResult{Control: c}
 		if err, ok := e.compileErrs[c.ControlID]; ok {
 			cres.Skipped = "rule did not compile: " + err.Error()
@@ -249,6 +279,8 @@ type evaluation struct {
 	vectors      []subjectVector
 	// groups are the API groups present in the inventory.
 	groups map[string]bool
+	// only, when set, limits the evaluation to these control IDs.
+	only map[string]bool
 	// dup marks objects whose kind, namespace and name another object
 	// shares (the same object defined in two files); alerts about them
 	// need more than their identity to be attributed.

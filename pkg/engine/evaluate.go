@@ -12,21 +12,47 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 )
 
-// task is one evaluation of a rule (or its enumerator) over some inputs.
+// task is one evaluation of a rule (or its enumerator), or of a group of
+// rules, over some inputs.
 type task struct {
-	cr         *compiledRule
-	rr         *RuleResult
+	cr *compiledRule
+	rr *RuleResult
+	// group and rrs are set for a group task: every rule of the group on
+	// the same inputs in one evaluation.
+	group      *ruleGroup
+	rrs        []*RuleResult
 	enumerator bool
 	// inputs are object indexes, or vector indexes for aggregated rules.
 	inputs     []int
 	aggregated bool
 }
 
+// results are the rule results a task feeds.
+func (t *task) results() []*RuleResult {
+	if t.group != nil {
+		return t.rrs
+	}
+	return []*RuleResult{t.rr}
+}
+
 func (ev *evaluation) run(ctx context.Context, results map[*compiledRule]*RuleResult) error {
 	var whole []*task       // rules that see all their inputs at once
 	var blocks [][]*task    // per-object rules, grouped by block of objects
 	var enumerators []*task // resource enumerators
+	grouped := map[*compiledRule]bool{}
+	for _, g := range ev.e.groups {
+		if ev.only != nil {
+			break // a partial evaluation runs its few rules one by one
+		}
+		for _, cr := range g.rules {
+			grouped[cr] = true
+		}
+		ev.addGroup(g, results, &blocks)
+	}
 	for _, cr := range ev.e.rules {
+		if grouped[cr] || !ev.selected(cr) {
+			continue
+		}
 		rr := results[cr]
 		if cr.err != nil {
 			rr.Skipped = "rule did not compile"
@@ -62,20 +88,8 @@ func (ev *evaluation) run(ctx context.Context, results map[*compiledRule]*RuleRe
 			whole = append(whole, &task{cr: cr, rr: rr, inputs: inputs, aggregated: aggregated})
 			continue
 		}
-		// Objects are judged block by block, every per-object rule on one
-		// block before the next, so a block stays in the CPU cache while
-		// all rules read it. This matters more than anything else for speed.
-		for start := 0; start < len(inputs); {
-			b := inputs[start] / blockSize
-			end := start
-			for end < len(inputs) && inputs[end]/blockSize == b {
-				end++
-			}
-			for len(blocks) <= b {
-				blocks = append(blocks, nil)
-			}
-			blocks[b] = append(blocks[b], &task{cr: cr, rr: rr, inputs: inputs[start:end]})
-			start = end
+		for b, in := range splitBlocks(inputs) {
+			addToBlock(&blocks, b, &task{cr: cr, rr: rr, inputs: in})
 		}
 	}
 	// Enumerators decide scopes; they run first.
@@ -111,6 +125,54 @@ func (ev *evaluation) run(ctx context.Context, results map[*compiledRule]*RuleRe
 // evaluate together.
 const blockSize = 256
 
+// splitBlocks cuts sorted object indexes at block boundaries. Objects are
+// judged block by block, every per-object rule on one block before the
+// next, so a block stays in the CPU cache while all rules read it.
+func splitBlocks(inputs []int) map[int][]int {
+	out := map[int][]int{}
+	for start := 0; start < len(inputs); {
+		b := inputs[start] / blockSize
+		end := start
+		for end < len(inputs) && inputs[end]/blockSize == b {
+			end++
+		}
+		out[b] = inputs[start:end]
+		start = end
+	}
+	return out
+}
+
+func addToBlock(blocks *[][]*task, b int, t *task) {
+	for len(*blocks) <= b {
+		*blocks = append(*blocks, nil)
+	}
+	(*blocks)[b] = append((*blocks)[b], t)
+}
+
+// addGroup schedules a rule group: its rules share their matches, so one
+// evaluation per block judges the block for all of them, and helper
+// functions they share (a workload's pod spec, its containers) are computed
+// once per object instead of once per rule.
+func (ev *evaluation) addGroup(g *ruleGroup, results map[*compiledRule]*RuleResult, blocks *[][]*task) {
+	rrs := make([]*RuleResult, len(g.rules))
+	for i, cr := range g.rules {
+		rrs[i] = results[cr]
+	}
+	if why := ev.unavailable(g.rules[0]); why != "" {
+		for _, rr := range rrs {
+			rr.Skipped = why
+		}
+		return
+	}
+	inputs := ev.match(g.rules[0].rule)
+	for _, rr := range rrs {
+		rr.Scope = inputs
+	}
+	for b, in := range splitBlocks(inputs) {
+		addToBlock(blocks, b, &task{group: g, rrs: rrs, inputs: in})
+	}
+}
+
 func (ev *evaluation) runJobs(ctx context.Context, jobs [][]*task) error {
 	if len(jobs) == 0 {
 		return nil
@@ -123,11 +185,13 @@ func (ev *evaluation) runJobs(ctx context.Context, jobs [][]*task) error {
 			for job := range ch {
 				for _, t := range job {
 					start := time.Now()
-					out := ev.evalTask(ctx, t)
-					d := time.Since(start)
+					outs := ev.evalTask(ctx, t)
+					d := time.Since(start) / time.Duration(len(outs))
 					mu.Lock()
-					ev.merge(t, out)
-					t.rr.Duration += d
+					for i, rr := range t.results() {
+						ev.merge(rr, t.enumerator, outs[i])
+						rr.Duration += d
+					}
 					mu.Unlock()
 				}
 			}
@@ -152,14 +216,57 @@ type taskOutput struct {
 	scope        []int
 }
 
-func (ev *evaluation) evalTask(ctx context.Context, t *task) *taskOutput {
-	out := &taskOutput{alerts: map[int][]Alert{}, errored: map[int]string{}}
+func newOutput() *taskOutput {
+	return &taskOutput{alerts: map[int][]Alert{}, errored: map[int]string{}}
+}
+
+// evalTask evaluates a task and returns one output per rule it feeds.
+func (ev *evaluation) evalTask(ctx context.Context, t *task) []*taskOutput {
+	if t.group != nil {
+		return ev.evalGroup(ctx, t)
+	}
+	out := newOutput()
 	q := t.cr.query
 	if t.enumerator {
 		q = *t.cr.enumerator
 	}
 	ev.evalInputs(ctx, q, t, t.inputs, out)
-	return out
+	return []*taskOutput{out}
+}
+
+// evalGroup evaluates every rule of a group in one query. When that fails
+// (one rule errors on some object), or inputs share identities, each rule
+// is evaluated on its own, which isolates the problem.
+func (ev *evaluation) evalGroup(ctx context.Context, t *task) []*taskOutput {
+	g := t.group
+	outs := make([]*taskOutput, len(g.rules))
+	for i := range outs {
+		outs[i] = newOutput()
+	}
+	if !ev.hasDuplicates(t.inputs) {
+		rs, err := g.query.Eval(ctx, ev.evalOptions(ev.inputTerms(t, t.inputs))...)
+		if err == nil {
+			attr := ev.newAttributor(t.inputs, false)
+			for _, r := range rs {
+				for name, b := range r.Bindings {
+					i, ok := g.binding[name]
+					if !ok {
+						continue
+					}
+					ev.collect(b, attr, t, outs[i])
+				}
+			}
+			return outs
+		}
+		if ctx.Err() != nil {
+			return outs
+		}
+	}
+	for i, cr := range g.rules {
+		sub := &task{cr: cr, rr: t.rrs[i], inputs: t.inputs}
+		ev.evalInputs(ctx, cr.query, sub, t.inputs, outs[i])
+	}
+	return outs
 }
 
 // evalInputs evaluates q over inputs. When evaluation fails, the inputs are
@@ -178,22 +285,20 @@ func (ev *evaluation) evalInputs(ctx context.Context, q rego.PreparedEvalQuery, 
 		}
 		marked = true
 	}
-	terms := make([]*ast.Term, len(inputs))
-	for i, idx := range inputs {
-		switch {
-		case t.aggregated:
-			terms[i] = ast.NewTerm(ev.vectors[idx].value)
-		case marked && ev.dup[idx]:
-			// A relational rule must see every object at once: mark the
-			// duplicates so the alerts that copy them can be told apart.
-			v := ev.objects[idx].Value.(ast.Object).Copy()
-			v.Insert(termRef, ast.InternedTerm(idx))
-			terms[i] = ast.NewTerm(v)
-		default:
-			terms[i] = ast.NewTerm(ev.objects[idx].Value)
+	terms := ev.inputTerms(t, inputs)
+	if marked {
+		for i, idx := range inputs {
+			if ev.dup[idx] {
+				// A relational rule must see every object at once: mark
+				// the duplicates so the alerts that copy them can be told
+				// apart.
+				v := ev.objects[idx].Value.(ast.Object).Copy()
+				v.Insert(termRef, ast.InternedTerm(idx))
+				terms[i] = ast.NewTerm(v)
+			}
 		}
 	}
-	rs, err := q.Eval(ctx, rego.EvalParsedInput(ast.NewArray(terms...)))
+	rs, err := q.Eval(ctx, ev.evalOptions(terms)...)
 	if err != nil {
 		if ctx.Err() != nil {
 			return
@@ -216,48 +321,74 @@ func (ev *evaluation) evalInputs(ctx context.Context, q rego.PreparedEvalQuery, 
 	var attr *attributor
 	for _, r := range rs {
 		for _, b := range r.Bindings {
-			set, ok := b.(*ast.Term)
-			if !ok {
-				continue
+			if attr == nil {
+				attr = ev.newAttributor(inputs, t.aggregated)
 			}
-			s, ok := set.Value.(ast.Set)
-			if !ok {
-				continue
-			}
-			s.Foreach(func(el *ast.Term) {
-				obj, ok := el.Value.(ast.Object)
-				if !ok {
-					return
-				}
-				if attr == nil {
-					attr = ev.newAttributor(inputs, t.aggregated)
-				}
-				a, targets := attr.parseAlert(obj)
-				if len(targets) == 0 {
-					if obj.Get(termAlertObject) != nil {
-						out.unattributed++
-					}
-					return
-				}
-				for _, tgt := range targets {
-					if t.enumerator {
-						out.scope = append(out.scope, tgt.index)
-						continue
-					}
-					al := a
-					if tgt.via != nil {
-						al.Related = append(viaRelated(tgt.via), al.Related...)
-					}
-					out.alerts[tgt.index] = append(out.alerts[tgt.index], al)
-				}
-			})
+			ev.collect(b, attr, t, out)
 		}
 	}
 }
 
-func (ev *evaluation) merge(t *task, out *taskOutput) {
-	rr := t.rr
-	if t.enumerator {
+// inputTerms builds the input array of an evaluation from the objects'
+// values, built once at load time and shared by every rule.
+func (ev *evaluation) inputTerms(t *task, inputs []int) []*ast.Term {
+	terms := make([]*ast.Term, len(inputs))
+	for i, idx := range inputs {
+		if t.aggregated {
+			terms[i] = ast.NewTerm(ev.vectors[idx].value)
+		} else {
+			terms[i] = ast.NewTerm(ev.objects[idx].Value)
+		}
+	}
+	return terms
+}
+
+func (ev *evaluation) evalOptions(terms []*ast.Term) []rego.EvalOption {
+	opts := []rego.EvalOption{rego.EvalParsedInput(ast.NewArray(terms...))}
+	if ev.e.tracer != nil {
+		opts = append(opts, rego.EvalQueryTracer(ev.e.tracer))
+	}
+	return opts
+}
+
+// collect reads the alerts of one alert set and attributes them.
+func (ev *evaluation) collect(binding any, attr *attributor, t *task, out *taskOutput) {
+	set, ok := binding.(*ast.Term)
+	if !ok {
+		return
+	}
+	s, ok := set.Value.(ast.Set)
+	if !ok {
+		return
+	}
+	s.Foreach(func(el *ast.Term) {
+		obj, ok := el.Value.(ast.Object)
+		if !ok {
+			return
+		}
+		a, targets := attr.parseAlert(obj)
+		if len(targets) == 0 {
+			if obj.Get(termAlertObject) != nil {
+				out.unattributed++
+			}
+			return
+		}
+		for _, tgt := range targets {
+			if t.enumerator {
+				out.scope = append(out.scope, tgt.index)
+				continue
+			}
+			al := a
+			if tgt.via != nil {
+				al.Related = append(viaRelated(tgt.via), al.Related...)
+			}
+			out.alerts[tgt.index] = append(out.alerts[tgt.index], al)
+		}
+	})
+}
+
+func (ev *evaluation) merge(rr *RuleResult, enumerator bool, out *taskOutput) {
+	if enumerator {
 		rr.Scope = append(rr.Scope, out.scope...)
 		return
 	}
@@ -348,4 +479,17 @@ func (ev *evaluation) uniqueGroups(inputs []int) [][]int {
 		groups[n] = append(groups[n], i)
 	}
 	return groups
+}
+
+// selected reports whether a rule belongs to a control being evaluated.
+func (ev *evaluation) selected(cr *compiledRule) bool {
+	if ev.only == nil {
+		return true
+	}
+	for _, c := range cr.controls {
+		if ev.only[c.ControlID] {
+			return true
+		}
+	}
+	return false
 }

@@ -5,11 +5,13 @@ package policytest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vigilsec/vigil/pkg/engine"
@@ -33,9 +35,35 @@ type CaseResult struct {
 // Passed reports whether the case passed.
 func (r CaseResult) Passed() bool { return len(r.Problems) == 0 }
 
-// Runner runs test cases of one library.
+// Runner runs test cases of one library. It compiles the library once
+// and evaluates each case with only its control; cases that override
+// control inputs get an engine of their own.
 type Runner struct {
 	Lib *library.Library
+
+	once    sync.Once
+	shared  *engine.Engine
+	initErr error
+}
+
+func (rn *Runner) modules() []engine.Module {
+	var mods []engine.Module
+	for _, m := range rn.Lib.Modules {
+		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
+	}
+	return mods
+}
+
+func (rn *Runner) engine(ctx context.Context) (*engine.Engine, error) {
+	rn.once.Do(func() {
+		rn.shared, rn.initErr = engine.New(ctx, rn.Lib.Controls, engine.Options{Inputs: rn.Lib.Defaults(), Modules: rn.modules(), Workers: 1})
+		var cerr *engine.CompileError
+		if errors.As(rn.initErr, &cerr) {
+			// Broken rules are reported by their own cases.
+			rn.initErr = nil
+		}
+	})
+	return rn.shared, rn.initErr
 }
 
 // RunControl runs every test case of a control.
@@ -56,20 +84,21 @@ func (rn *Runner) RunCase(ctx context.Context, c *policy.Control, tc library.Tes
 	cr := CaseResult{Control: c.ControlID, Case: tc.Name, Line: tc.Line}
 	inputs := rn.Lib.Defaults()
 	maps.Copy(inputs, tc.Inputs)
-	var mods []engine.Module
-	for _, m := range rn.Lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
-	eng, err := engine.New(ctx, []*policy.Control{c}, engine.Options{Inputs: inputs, Modules: mods, Workers: 1})
+	eng, err := rn.engine(ctx)
 	if err != nil {
 		return cr, err
+	}
+	if len(tc.Inputs) > 0 || !slices.Contains(rn.Lib.Controls, c) {
+		if eng, err = engine.New(ctx, []*policy.Control{c}, engine.Options{Inputs: inputs, Modules: rn.modules(), Workers: 1}); err != nil {
+			return cr, err
+		}
 	}
 	dec := manifest.Decode(tc.Objects, manifest.Options{Path: "test:" + tc.Name, SourceKind: "file"})
 	for _, e := range dec.Errors {
 		cr.Problems = append(cr.Problems, "input does not parse: "+e.Error())
 	}
 	inv := &source.Inventory{Target: source.TargetFile, Objects: dec.Objects}
-	res, err := eng.Evaluate(ctx, inv)
+	res, err := eng.EvaluateControls(ctx, inv, []string{c.ControlID})
 	if err != nil {
 		return cr, err
 	}

@@ -3,12 +3,16 @@ package armo_builtins
 import data.vigil.alert
 
 # Minimum replicas set by an autoscaler, per "namespace/Kind/name" target.
-hpa_min[key] := object.get(h.spec, "minReplicas", 1) if {
+# A complete rule: computed once per evaluation, then looked up per object.
+# Two autoscalers on one target (a mistake in itself) keep the lower minimum.
+hpa_targets := [[key, object.get(h.spec, "minReplicas", 1)] |
 	some h in input
 	h.kind == "HorizontalPodAutoscaler"
 	t := h.spec.scaleTargetRef
 	key := concat("/", [object.get(h.metadata, "namespace", "default"), t.kind, t.name])
-}
+]
+
+hpa_min := {key: min({m | some [k, m] in hpa_targets; k == key}) | some [key, _] in hpa_targets}
 
 deny contains msga if {
 	some obj in input
