@@ -44,8 +44,7 @@ func (ev *evaluation) newAttributor(inputs []int, aggregated bool) *attributor {
 		if aggregated {
 			v := ev.vectors[idx]
 			s := ev.objects[v.subject]
-			k := nameKey(s.ID.Kind, s.ID.Namespace, s.ID.Name)
-			a.byName[k] = append(a.byName[k], candidate{index: v.subject, group: s.ID.Group(), via: v.related})
+			a.byName[v.key] = append(a.byName[v.key], candidate{index: v.subject, group: s.ID.Group(), via: v.related})
 			continue
 		}
 		o := ev.objects[idx]

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -362,5 +363,53 @@ deny contains {"alertMessage": "priv", "failedPaths": ["spec"], "alertObject": {
 		if len(rr.Alerts) != 1 || len(rr.Alerts[1]) != 1 || len(rr.Scope) != 2 {
 			t.Errorf("perObject=%v: alerts %v scope %v; want only b.yaml's pod to fail", perObject, rr.Alerts, rr.Scope)
 		}
+	}
+}
+
+// TestServiceAccountSubjectWithoutNamespace: a RoleBinding's service
+// account subject without a namespace is the account of the binding's
+// namespace; two such bindings in two namespaces are two subjects.
+func TestServiceAccountSubjectWithoutNamespace(t *testing.T) {
+	res := manifest.Decode([]byte(`apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: a, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+subjects: [{kind: ServiceAccount, name: helper}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: data}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: helper}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: c, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: ServiceAccount, name: helper, namespace: shop}]
+`), manifest.Options{Path: "sa.yaml"})
+	c := &policy.Control{ControlID: "C-1", Rules: []*policy.Rule{{Name: "r", Attributes: map[string]any{"resourcesAggregator": "subject-role-rolebinding"},
+		Match: []policy.Match{{APIGroups: []string{"*"}, APIVersions: []string{"*"}, Resources: []string{"RoleBinding"}}},
+		Rule: `package armo_builtins
+deny contains {"alertMessage": v.relatedObjects[0].roleRef.name, "alertObject": {"externalObjects": v}} if {
+	v := input[_]
+	v.relatedObjects[0].roleRef.name == "admin"
+}`}}}
+	e, err := New(context.Background(), []*policy.Control{c}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Evaluate(context.Background(), &source.Inventory{Target: source.TargetFile, Objects: res.Objects})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := r.Controls[0].Rules[0]
+	got := map[string]bool{}
+	for _, i := range rr.Scope {
+		o := r.Objects[i]
+		got[o.ID.Namespace+"/"+o.ID.Name+fmt.Sprint(len(rr.Alerts[i]) > 0)] = true
+	}
+	if len(got) != 2 || !got["shop/helpertrue"] || !got["data/helperfalse"] {
+		t.Errorf("subjects = %v, want shop/helper failing and data/helper passing", got)
 	}
 }

@@ -16,6 +16,10 @@ type subjectVector struct {
 	value   ast.Value
 	subject int // index of the synthetic subject object
 	related []*object.Object
+	// key identifies the vector as rules return it (its own kind,
+	// namespace and name fields), which for a service account named
+	// without a namespace differs from the subject's identity.
+	key string
 }
 
 const rbacGroup = "rbac.authorization.k8s.io"
@@ -63,6 +67,12 @@ func (ev *evaluation) buildSubjects() {
 			if kind == "" || name == "" {
 				return
 			}
+			vecKey := nameKey(kind, ns, name)
+			if kind == "ServiceAccount" && ns == "" {
+				// The API server reads a service account subject without a
+				// namespace as one in the binding's namespace.
+				ns = b.ID.Namespace
+			}
 			apiVersion := rbacGroup + "/v1"
 			if kind == "ServiceAccount" {
 				apiVersion = "v1"
@@ -98,7 +108,7 @@ func (ev *evaluation) buildSubjects() {
 				terms[i] = ast.NewTerm(r.Value)
 			}
 			vec.Insert(ast.StringTerm("relatedObjects"), ast.ArrayTerm(terms...))
-			ev.vectors = append(ev.vectors, subjectVector{value: vec, subject: idx, related: related})
+			ev.vectors = append(ev.vectors, subjectVector{value: vec, subject: idx, related: related, key: vecKey})
 		})
 	}
 }

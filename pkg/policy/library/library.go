@@ -351,7 +351,17 @@ func loadRule(fsys fs.FS, dir string, i, n int, rf *ruleFile, inputs map[string]
 		}
 		r.ResourceEnumerator = string(e)
 	case len(rf.ScopeKinds) > 0:
-		r.ResourceEnumerator = scopeEnumerator(rf.ScopeKinds)
+		var kinds []string
+		for _, k := range rf.ScopeKinds {
+			ms, err := KindMatch(k)
+			if err != nil {
+				return nil, fail("scopeKinds: %v", err)
+			}
+			for _, m := range ms {
+				kinds = append(kinds, m.Resources...)
+			}
+		}
+		r.ResourceEnumerator = scopeEnumerator(kinds)
 	}
 	r.Match = slices.Clone(rf.Match)
 	for _, k := range rf.Kinds {

@@ -1,0 +1,11 @@
+package armo_builtins
+
+import data.vigil.rbac
+
+deny contains msga if {
+	some vector in input
+	not rbac.system_subject(vector)
+	hs := rbac.hits(vector, "exec")
+	count(hs) > 0
+	msga := rbac.grant_alert(vector, "run commands in containers", hs, 5)
+}

@@ -1,0 +1,21 @@
+package armo_builtins
+
+import data.vigil.rbac
+
+# The grant reaches kube-system: a ClusterRoleBinding, or a RoleBinding
+# that lives there.
+reaches_kube_system(vector) if rbac.cluster_wide(vector)
+
+reaches_kube_system(vector) if {
+	[_, b] := rbac.binding(vector)
+	b.metadata.namespace == "kube-system"
+}
+
+deny contains msga if {
+	some vector in input
+	not rbac.system_subject(vector)
+	reaches_kube_system(vector)
+	hs := rbac.hits(vector, "coredns")
+	count(hs) > 0
+	msga := rbac.grant_alert(vector, "change the cluster DNS configuration in kube-system", hs, 6)
+}

@@ -1,0 +1,28 @@
+package armo_builtins
+
+import data.vigil.alert
+import data.vigil.pss
+import data.vigil.workload
+
+deny contains msga if {
+	some obj in input
+	some v in workload.volumes(obj)
+	v.volume.hostPath != null
+	host := pss.get(v.volume.hostPath, "path", "")
+	# The container mounts that use the volume, for the reader to review.
+	mounts := [sprintf("%s.volumeMounts[%d]", [c.path, k]) |
+		some c in workload.containers(obj)
+		some k, m in c.container.volumeMounts
+		m.name == v.volume.name
+	]
+	path := concat("", [v.path, ".hostPath"])
+	msga := {
+		"alertMessage": sprintf("%s mounts the node path %q through hostPath volume %q", [alert.name(obj), host, v.volume.name]),
+		"alertScore": 7,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"reviewPaths": mounts,
+		"fixPaths": [],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
+}
