@@ -1,0 +1,94 @@
+package armo_builtins
+
+import data.vigil.network
+import data.vigil.workload
+
+_ip := "169.254.169.254"
+
+# The egress rules of a policy that let traffic reach the metadata address.
+_allowing_rules(p) := [i |
+	"Egress" in network.policy_types(p)
+	some i, r in network.as_array(object.get(p, ["spec", "egress"], []))
+	_peers_allow(r)
+	_ports_allow(r)
+]
+
+_peers_allow(r) if count(network.as_array(object.get(r, "to", []))) == 0
+
+_peers_allow(r) if {
+	some peer in network.as_array(r.to)
+	b := peer.ipBlock
+	net.cidr_contains(b.cidr, _ip)
+	not _excepted(b)
+}
+
+_excepted(b) if {
+	some e in network.as_array(object.get(b, "except", []))
+	net.cidr_contains(e, _ip)
+}
+
+_ports_allow(r) if count(network.as_array(object.get(r, "ports", []))) == 0
+
+_ports_allow(r) if {
+	some p in network.as_array(r.ports)
+	object.get(p, "protocol", "TCP") == "TCP"
+	_port_80(p)
+}
+
+_port_80(p) if not p.port
+
+_port_80(p) if p.port in {80, "80"}
+
+_port_80(p) if {
+	is_number(p.port)
+	p.port <= 80
+	p.endPort >= 80
+}
+
+# Namespaces holding a policy that lets some pods reach the address; in
+# the others, a namespace-wide egress isolation settles the question
+# without looking at each workload's policies.
+_leaky_namespaces := {network.namespace(p) | some p in network.netpols; count(_allowing_rules(p)) > 0}
+
+_safe_namespace(ns) if {
+	"Egress" in network.namespace_isolation(ns)
+	not ns in _leaky_namespaces
+}
+
+deny contains msga if {
+	some w in input
+	workload.is_workload(w)
+	not network.host_network(w)
+	not _safe_namespace(network.namespace(w))
+	egress := [p | some p in network.policies_selecting(w); "Egress" in network.policy_types(p)]
+	allowing := [[p, rules] | some p in egress; rules := _allowing_rules(p); count(rules) > 0]
+	_reachable(egress, allowing)
+	msga := network.make(
+		w,
+		sprintf("%s can reach the instance metadata API (%s): %s", [network.where(w), _ip, _why(egress, allowing)]),
+		4,
+		{},
+		[{"object": a[0], "failedPaths": [], "reviewPaths": [sprintf("spec.egress[%d]", [i]) | some i in a[1]]} | some a in allowing],
+	)
+}
+
+deny contains msga if {
+	some w in input
+	workload.is_workload(w)
+	network.host_network(w)
+	msga := network.make(
+		w,
+		sprintf("%s runs on the host network and can reach the instance metadata API (%s): NetworkPolicies do not apply to it", [network.where(w), _ip]),
+		4,
+		{"review": [concat("", [workload.prefix[w.kind], ".hostNetwork"])]},
+		[],
+	)
+}
+
+_reachable(egress, _) if count(egress) == 0
+
+_reachable(_, allowing) if count(allowing) > 0
+
+_why(egress, allowing) := "no NetworkPolicy that selects it restricts its egress" if count(egress) == 0
+
+else := sprintf("egress to it is allowed by %s", [concat(", ", [sprintf("NetworkPolicy/%s", [a[0].metadata.name]) | some a in allowing])])
