@@ -304,7 +304,15 @@ func (p *printer) failure(f failure) {
 				p.printf("        %s %s\n", p.style("run", green), a.FixCommand)
 			}
 			for _, rel := range a.Related {
-				p.printf("        related: %s %s\n", rel.ID.Kind, qualified(rel.ID.Namespace, rel.ID.Name))
+				paths := append(append(append([]string{}, rel.FailedPaths...), rel.ReviewPaths...), rel.DeletePaths...)
+				for _, f := range rel.FixPaths {
+					paths = append(paths, f.Path+" = "+f.Value)
+				}
+				suffix := ""
+				if len(paths) > 0 {
+					suffix = ": " + strings.Join(paths, ", ")
+				}
+				p.printf("        related: %s %s%s\n", rel.ID.Kind, qualified(rel.ID.Namespace, rel.ID.Name), suffix)
 			}
 		}
 	}
