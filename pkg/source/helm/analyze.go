@@ -68,10 +68,10 @@ type valueRef struct {
 type dotKind int
 
 const (
-	dotUnknown dotKind = iota
-	dotRoot            // the top-level context: .Values, .Release ...
-	dotAssumedRoot     // a define's dot, usually the root context
-	dotValues          // a map or list inside .Values
+	dotUnknown     dotKind = iota
+	dotRoot                // the top-level context: .Values, .Release ...
+	dotAssumedRoot         // a define's dot, usually the root context
+	dotValues              // a map or list inside .Values
 )
 
 type dotRef struct {
@@ -434,7 +434,8 @@ func (in *instrumenter) instrument(f *tmplFile) string {
 				if p < le && src[p] != '\n' && src[p] != '\r' && (!info.inDefine || in.markDefines && structuralPiece(src[p:le])) {
 					b.WriteString(src[cursor:p])
 					id := len(in.sites)
-					in.sites = append(in.sites, site{file: f, kind: markLiteral, off: p, length: pieceEnd(src, p, le), action: -1})
+					// The piece runs to the end of its line or of the text.
+					in.sites = append(in.sites, site{file: f, kind: markLiteral, off: p, length: le - p, action: -1})
 					b.WriteString("{{" + fnLiteral + " " + strconv.Itoa(id) + " .}}")
 					cursor = p
 				}
@@ -479,10 +480,6 @@ func (in *instrumenter) instrument(f *tmplFile) string {
 	}
 	return wrap(f.name, b.String())
 }
-
-// pieceEnd is the length of the literal piece starting at p: up to and
-// including the end of the line, or the end of the text segment.
-func pieceEnd(src string, p, le int) int { return le - p }
 
 // collectCalls finds required and fail calls in a parse tree.
 func collectCalls(n parse.Node, out *[]requiredCall) {

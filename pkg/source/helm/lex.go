@@ -189,18 +189,3 @@ func (l *lineIndex) offset(line, col int) int {
 	}
 	return off
 }
-
-// lineText returns the text of a 1-based line without its newline.
-func (l *lineIndex) lineText(line int) string {
-	if line < 1 || line > len(l.starts) {
-		return ""
-	}
-	s := l.starts[line-1]
-	e := len(l.text)
-	if line < len(l.starts) {
-		e = l.starts[line] - 1
-	}
-	return l.text[s:e]
-}
-
-func (l *lineIndex) lines() int { return len(l.starts) }

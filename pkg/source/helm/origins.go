@@ -414,7 +414,7 @@ func (t *fileTrace) actionBlock(nodes []*node, vf vframe, byPath map[string]int,
 		return
 	}
 	var bases [][]string
-	for _, r := range t.actionRefs(vf.fr.mi) {
+	for _, r := range t.actionRefs(vf.fr.mi, nil) {
 		if v, ok := valueAt(t.ir.values, r.path); ok {
 			if _, isMap := asMap(v); isMap {
 				bases = append(bases, r.path)
@@ -462,7 +462,7 @@ type resolvedRef struct {
 
 // actionRefs lists the values an output action of a template body read:
 // its own references and those of the define actions that ran inside it.
-func (t *fileTrace) actionRefs(mi int) []resolvedRef {
+func (t *fileTrace) actionRefs(mi int, n *node) []resolvedRef {
 	if mi < 0 {
 		return nil
 	}
@@ -473,7 +473,7 @@ func (t *fileTrace) actionRefs(mi int) []resolvedRef {
 	var out []resolvedRef
 	add := func(refs []valueRef, dot []string, f *tmplFile, line int) {
 		for _, r := range refs {
-			if p, exact, ok := t.resolveRef(r, dot, f.chart.prefix, nil); ok {
+			if p, exact, ok := t.resolveRef(r, dot, f.chart.prefix, n); ok {
 				out = append(out, resolvedRef{path: p, exact: exact, file: f, line: line})
 			}
 		}
@@ -534,7 +534,7 @@ func (t *fileTrace) producer(n *node) []object.Origin {
 				// template body's actions (marked) or a define's (not).
 				if ams := t.actionMarkersOnLine(n.soff); len(ams) > 0 {
 					for _, mi := range ams {
-						out = append(out, t.refOrigins(t.actionRefs(mi), n)...)
+						out = append(out, t.refOrigins(t.actionRefs(mi, n), n)...)
 					}
 				} else {
 					for _, a := range s.file.actionsOnLine(tline, s.off+d) {
@@ -564,7 +564,7 @@ func (t *fileTrace) producer(n *node) []object.Origin {
 		s := t.ir.sites[ev.site]
 		a := s.file.actions[s.action]
 		if n.scalar {
-			out = append(out, t.refOrigins(t.actionRefs(top.mi), n)...)
+			out = append(out, t.refOrigins(t.actionRefs(top.mi, n), n)...)
 		}
 		out = append(out, object.Origin{Kind: object.OriginHelmTemplate, File: s.file.display, Line: a.line, Column: a.col, Exact: true})
 	}
@@ -693,21 +693,51 @@ func (t *fileTrace) uniqueItem(list []string, value string) (int, bool) {
 	return found, found >= 0
 }
 
+// dedupeOrigins drops repeated origins, and values keys that only contain
+// a more specific key of the same list (an action printing a whole map is
+// recorded as reading the map; its entries' own keys say more).
 func dedupeOrigins(os []object.Origin) []object.Origin {
 	out := os[:0]
 	seen := map[object.Origin]bool{}
 	for _, o := range os {
-		if !seen[o] {
-			seen[o] = true
-			out = append(out, o)
+		if seen[o] {
+			continue
 		}
+		seen[o] = true
+		if o.Kind == object.OriginHelmValues && o.ValuesKey != "" && coveredBy(o, os) {
+			continue
+		}
+		out = append(out, o)
 	}
 	return out
 }
 
+func coveredBy(o object.Origin, all []object.Origin) bool {
+	for _, x := range all {
+		if x.Kind != object.OriginHelmValues || x.File != o.File || x.Detail != o.Detail || len(x.ValuesKey) <= len(o.ValuesKey) {
+			continue
+		}
+		if strings.HasPrefix(x.ValuesKey, o.ValuesKey) {
+			if c := x.ValuesKey[len(o.ValuesKey)]; c == '.' || c == '[' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // joinObjectPath renders path segments as an object path
-// ("spec.containers[0]").
-func joinObjectPath(segs []string) string { return joinValuesPath(segs) }
+// ("spec.containers[0]"), unescaped like the position index's paths.
+func joinObjectPath(segs []string) string {
+	var b strings.Builder
+	for i, s := range segs {
+		if i > 0 && !isIndexSeg(s) {
+			b.WriteByte('.')
+		}
+		b.WriteString(s)
+	}
+	return b.String()
+}
 
 // alignLines maps the lines of a to identical lines of b in order, for
 // outputs that differ in a few lines (a checksum of the template's own

@@ -98,7 +98,7 @@ type renderedFile struct {
 type traceKind int
 
 const (
-	traceNone traceKind = iota
+	traceNone traceKind = iota // no trace: origins name the file only
 	traceExact
 	traceNoDefines
 	traceAligned
@@ -174,7 +174,7 @@ func runPass(ctx context.Context, opts *Options, caps *common.Capabilities, user
 			line := errorLine(execFailed[name], tf.display)
 			res.Skipped[tf.display] = execFailed[name]
 			res.Errors = append(res.Errors, source.InputError{Path: tf.display, Line: line,
-				Reason: "template not rendered, its objects are not scanned: " + execFailed[name] + hint})
+				Reason: "template not rendered, its objects are not scanned (templates that include its text, for a checksum say, saw it empty): " + execFailed[name] + hint})
 		}
 		for _, f := range failures {
 			tf := tmpls[f.template]

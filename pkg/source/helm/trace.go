@@ -173,11 +173,14 @@ func (t *tracer) mark(kind byte, e event) string {
 	return string(markOpen) + string(kind) + strconv.Itoa(len(t.events)-1) + string(markClose)
 }
 
+// current is the innermost template body being executed: a template that
+// includes another's text (for a checksum) is not to blame for what fails
+// in it.
 func (t *tracer) current() string {
 	if len(t.stack) == 0 {
 		return ""
 	}
-	return t.stack[0]
+	return t.stack[len(t.stack)-1]
 }
 
 // funcs returns the functions added to Helm's for a render. Both renders
@@ -233,13 +236,13 @@ func (t *tracer) funcs() template.FuncMap {
 	// are stripped. Those that only move text around keep the markers, so
 	// an included block stays traceable through them.
 	for name, fn := range sprig.TxtFuncMap() {
-		if keepMarkers[name] || helmOwn[name] {
+		if keepsMarkers(name) || helmOwn(name) {
 			continue
 		}
 		fm[name] = stripArgs(fn)
 	}
-	for _, name := range []string{"print", "printf", "println", "len", "html", "js", "urlquery"} {
-		fm[name] = stripArgs(builtinReplacement[name])
+	for name, fn := range builtinReplacements() {
+		fm[name] = stripArgs(fn)
 	}
 	fm["eq"] = func(a any, b ...any) (bool, error) { return templateEq(stripAny(a), stripAll(b)...) }
 	fm["ne"] = func(a, b any) (bool, error) {
@@ -314,54 +317,61 @@ func helmToYAML(v any) string {
 	return strings.TrimSuffix(string(data), "\n")
 }
 
-// keepMarkers are the sprig functions that move text without reading it:
-// markers pass through them where they belong.
-var keepMarkers = map[string]bool{
-	"indent": true, "nindent": true, "trim": true, "trimSuffix": true, "trimPrefix": true,
-	"trimAll": true, "default": true, "ternary": true, "coalesce": true, "list": true,
-	"dict": true, "first": true, "last": true, "toString": true, "cat": true, "join": true,
-	"replace": true, "get": true, "set": true, "unset": true, "append": true, "prepend": true,
-	"concat": true, "merge": true, "mergeOverwrite": true, "mustMerge": true,
-	"mustMergeOverwrite": true, "pluck": true, "dig": true, "deepCopy": true, "mustDeepCopy": true,
-	"keys": true, "values": true, "pick": true, "omit": true, "hasKey": true, "kindOf": true,
-	"typeOf": true, "kindIs": true, "typeIs": true, "empty": true, "required": true, "fail": true,
+// keepsMarkers reports whether a sprig function only moves text without
+// reading it, so markers pass through it where they belong.
+func keepsMarkers(name string) bool {
+	switch name {
+	case "indent", "nindent", "trim", "trimSuffix", "trimPrefix", "trimAll", "default", "ternary",
+		"coalesce", "list", "dict", "first", "last", "toString", "cat", "join", "replace", "get", "set",
+		"unset", "append", "prepend", "concat", "merge", "mergeOverwrite", "mustMerge",
+		"mustMergeOverwrite", "pluck", "dig", "deepCopy", "mustDeepCopy", "keys", "values", "pick",
+		"omit", "hasKey", "kindOf", "typeOf", "kindIs", "typeIs", "empty", "required", "fail":
+		return true
+	}
+	return false
 }
 
-// helmOwn are functions Helm defines itself (replacing sprig's where both
-// exist); the instrumented render overrides only the ones it must.
-var helmOwn = map[string]bool{
-	"toToml": true, "mustToToml": true, "fromToml": true, "toYaml": true, "mustToYaml": true,
-	"toYamlPretty": true, "fromYaml": true, "fromYamlArray": true, "toJson": true,
-	"mustToJson": true, "fromJson": true, "fromJsonArray": true, "include": true, "tpl": true,
-	"lookup": true, "env": true, "expandenv": true,
+// helmOwn reports whether Helm defines a function itself (replacing
+// sprig's where both exist); the instrumented render overrides only the
+// ones it must.
+func helmOwn(name string) bool {
+	switch name {
+	case "toToml", "mustToToml", "fromToml", "toYaml", "mustToYaml", "toYamlPretty", "fromYaml",
+		"fromYamlArray", "toJson", "mustToJson", "fromJson", "fromJsonArray", "include", "tpl",
+		"lookup", "env", "expandenv":
+		return true
+	}
+	return false
 }
 
-// builtinReplacement re-implements the text/template builtins that read
+// builtinReplacements re-implements the text/template builtins that read
 // strings, so their arguments can be stripped of markers.
-var builtinReplacement = map[string]any{
-	"print":   fmt.Sprint,
-	"printf":  fmt.Sprintf,
-	"println": fmt.Sprintln,
-	"len": func(item any) (int, error) {
-		v := reflect.ValueOf(item)
-		if !v.IsValid() {
-			return 0, fmt.Errorf("len of nil pointer")
-		}
-		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-			if v.IsNil() {
+func builtinReplacements() map[string]any {
+	return map[string]any{
+		"print":   fmt.Sprint,
+		"printf":  fmt.Sprintf,
+		"println": fmt.Sprintln,
+		"len": func(item any) (int, error) {
+			v := reflect.ValueOf(item)
+			if !v.IsValid() {
 				return 0, fmt.Errorf("len of nil pointer")
 			}
-			v = v.Elem()
-		}
-		switch v.Kind() {
-		case reflect.Array, reflect.Chan, reflect.Map, reflect.Slice, reflect.String:
-			return v.Len(), nil
-		}
-		return 0, fmt.Errorf("len of type %s", v.Type())
-	},
-	"html":     func(args ...any) string { return template.HTMLEscapeString(fmt.Sprint(args...)) },
-	"js":       func(args ...any) string { return template.JSEscapeString(fmt.Sprint(args...)) },
-	"urlquery": func(args ...any) string { return template.URLQueryEscaper(args...) },
+			for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+				if v.IsNil() {
+					return 0, fmt.Errorf("len of nil pointer")
+				}
+				v = v.Elem()
+			}
+			switch v.Kind() {
+			case reflect.Array, reflect.Chan, reflect.Map, reflect.Slice, reflect.String:
+				return v.Len(), nil
+			}
+			return 0, fmt.Errorf("len of type %s", v.Type())
+		},
+		"html":     func(args ...any) string { return template.HTMLEscapeString(fmt.Sprint(args...)) },
+		"js":       func(args ...any) string { return template.JSEscapeString(fmt.Sprint(args...)) },
+		"urlquery": func(args ...any) string { return template.URLQueryEscaper(args...) },
+	}
 }
 
 // stripArgs wraps a function so that string arguments lose their markers.

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -78,9 +79,9 @@ func userValues(opts *Options) (map[string]any, []*valuesSource, error) {
 		return string(data), nil
 	}
 	flags := []setFlag{
-		{"--set-json", opts.SetJSON, strvals.ParseJSON, func(s string) (map[string]any, error) {
+		{"--set-json", opts.SetJSON, setJSON, func(s string) (map[string]any, error) {
 			m := map[string]any{}
-			return m, strvals.ParseJSON(s, m)
+			return m, setJSON(s, m)
 		}},
 		{"--set", opts.Set, strvals.ParseInto, strvals.Parse},
 		{"--set-string", opts.SetString, strvals.ParseIntoString, strvals.ParseString},
@@ -106,6 +107,25 @@ func userValues(opts *Options) (map[string]any, []*valuesSource, error) {
 		srcs[i], srcs[j] = srcs[j], srcs[i]
 	}
 	return base, srcs, nil
+}
+
+// setJSON is helm's --set-json: a JSON object merged in, or key=json.
+func setJSON(s string, dest map[string]any) error {
+	if t := strings.TrimSpace(s); t != "" && t[0] == '{' {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(t), &m); err != nil {
+			return fmt.Errorf("not a JSON object: %w", err)
+		}
+		merged := loader.MergeMaps(dest, m)
+		for k := range dest {
+			delete(dest, k)
+		}
+		for k, v := range merged {
+			dest[k] = v
+		}
+		return nil
+	}
+	return strvals.ParseJSON(s, dest)
 }
 
 func readValuesFile(path string, opts *Options) ([]byte, error) {
@@ -273,14 +293,19 @@ func parseIndex(seg string) (int, bool) {
 
 func isIndexSeg(seg string) bool { return len(seg) > 1 && seg[0] == '[' }
 
-// joinValuesPath renders a values path the way users write --set keys.
+// joinValuesPath renders a values path the way users write --set keys:
+// dots inside a key are escaped ("podAnnotations.prometheus\.io/port").
 func joinValuesPath(segs []string) string {
 	var b strings.Builder
 	for i, s := range segs {
 		if i > 0 && !isIndexSeg(s) {
 			b.WriteByte('.')
 		}
-		b.WriteString(s)
+		if isIndexSeg(s) {
+			b.WriteString(s)
+		} else {
+			b.WriteString(strings.ReplaceAll(s, ".", `\.`))
+		}
 	}
 	return b.String()
 }
