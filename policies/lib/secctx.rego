@@ -3,30 +3,21 @@
 # the kubelet resolves it), Linux capabilities as the container runtime
 # applies them, and seccomp/AppArmor profiles from fields or legacy
 # annotations.
+#
+# The helpers read fields through plain references (an undefined reference
+# means "not set") rather than object.get chains, and rules build their
+# alerts inline: both run for every container of every workload, and on
+# large inventories each function call is measurable.
 package vigil.secctx
 
-import data.vigil.alert as valert
 import data.vigil.workload
 
 # ---------------------------------------------------------------------------
-# Alerts and labels
+# Messages
 
-# alert builds an alert with every path list of the rule contract.
-alert(obj, msg, score, failed, fixes, deletes, reviews) := {
-	"alertMessage": msg,
-	"alertScore": score,
-	"packagename": "armo_builtins",
-	"failedPaths": failed,
-	"fixPaths": fixes,
-	"deletePaths": deletes,
-	"reviewPaths": reviews,
-	"alertObject": {"k8sApiObjects": [obj]},
-}
-
-# ctr renders a container entry of workload.containers for messages:
-# `init container "setup" in Deployment/web`.
-ctr(obj, c) := sprintf("%s %q in %s", [ctr_kind[c.field], c.container.name, valert.name(obj)])
-
+# ctr_kind names each container field of workload.containers in messages
+# ("init container \"setup\" in Deployment/web"). Container names are DNS
+# labels, so messages need not escape them.
 ctr_kind := {
 	"containers": "container",
 	"initContainers": "init container",
@@ -36,25 +27,24 @@ ctr_kind := {
 # ---------------------------------------------------------------------------
 # Security contexts
 
-as_object(x) := x if is_object(x)
-
-else := {}
-
 as_array(x) := x if is_array(x)
 
 else := []
 
 # pod_sc is the pod-level security context ({} when absent or null).
-pod_sc(spec) := as_object(object.get(spec, "securityContext", {}))
+pod_sc(spec) := sc if {
+	sc := spec.securityContext
+	is_object(sc)
+} else := {}
 
 # csc is a container's own security context ({} when absent or null).
-csc(c) := as_object(object.get(c.container, "securityContext", {}))
+csc(c) := sc if {
+	sc := c.container.securityContext
+	is_object(sc)
+} else := {}
 
 # pod_sc_path is the dotted path of the pod-level security context.
 pod_sc_path(obj) := concat("", [workload.prefix[obj.kind], ".securityContext"])
-
-# csc_path is the dotted path of a container's security context.
-csc_path(c) := concat("", [c.path, ".securityContext"])
 
 # windows is true for pods that declare the Windows OS. Kubernetes forbids
 # the Linux-only security settings on them, and the Pod Security Standards
@@ -65,37 +55,32 @@ windows(spec) if spec.os.name == "windows"
 # security context (runAsUser, runAsGroup, runAsNonRoot, seLinuxOptions,
 # seccompProfile, appArmorProfile): the container's value wins when set.
 # It is {"value", "path", "level"}, undefined when neither level sets it.
-effective(obj, spec, c, field) := {"value": v, "path": concat("", [csc_path(c), ".", field]), "level": "container"} if {
-	v := object.get(csc(c), field, null)
+effective(obj, spec, c, field) := {"value": v, "path": concat("", [c.path, ".securityContext.", field]), "level": "container"} if {
+	v := c.container.securityContext[field]
 	v != null
 } else := {"value": v, "path": concat("", [pod_sc_path(obj), ".", field]), "level": "pod"} if {
-	v := object.get(pod_sc(spec), field, null)
+	v := spec.securityContext[field]
 	v != null
 }
 
 # effective_windows resolves a windowsOptions field; the kubelet merges
 # windowsOptions field by field.
-effective_windows(obj, spec, c, field) := {"value": v, "path": concat("", [csc_path(c), ".windowsOptions.", field]), "level": "container"} if {
-	v := object.get(as_object(object.get(csc(c), "windowsOptions", {})), field, null)
+effective_windows(obj, spec, c, field) := {"value": v, "path": concat("", [c.path, ".securityContext.windowsOptions.", field]), "level": "container"} if {
+	v := c.container.securityContext.windowsOptions[field]
 	v != null
 } else := {"value": v, "path": concat("", [pod_sc_path(obj), ".windowsOptions.", field]), "level": "pod"} if {
-	v := object.get(as_object(object.get(pod_sc(spec), "windowsOptions", {})), field, null)
+	v := spec.securityContext.windowsOptions[field]
 	v != null
 }
 
 # privileged is true for a container that sets privileged: true.
-privileged(c) if csc(c).privileged == true
+privileged(c) if c.container.securityContext.privileged == true
 
-# runs_as_non_root is true when the kubelet will refuse to start the
-# container as root: runAsNonRoot is effectively true, or the effective
-# runAsUser is a non-zero UID.
-runs_as_non_root(obj, spec, c) if effective(obj, spec, c, "runAsNonRoot").value == true
-
-runs_as_non_root(obj, spec, c) if {
-	u := effective(obj, spec, c, "runAsUser").value
-	is_number(u)
-	u > 0
-}
+# non_root_required is true when runAsNonRoot is effectively true. (Rules
+# negate it through this function: `not f(x).field == v` is undefined, not
+# true, when f(x) itself is undefined, because OPA evaluates the call
+# outside the negation.)
+non_root_required(obj, spec, c) if effective(obj, spec, c, "runAsNonRoot").value == true
 
 # ---------------------------------------------------------------------------
 # Capabilities
@@ -105,41 +90,42 @@ cap_name(x) := trim_prefix(upper(trim_space(x)), "CAP_") if is_string(x)
 
 else := ""
 
-# caps_path is the dotted path of a container's capabilities.
-caps_path(c) := concat("", [csc_path(c), ".capabilities"])
-
 # added lists a container's added capabilities as {"name", "path"}.
-added(c) := [{"name": cap_name(x), "path": sprintf("%s.add[%d]", [caps_path(c), i])} |
-	some i, x in as_array(object.get(as_object(object.get(csc(c), "capabilities", {})), "add", []))
+added(c) := [{"name": cap_name(x), "path": concat("", [c.path, ".securityContext.capabilities.add[", format_int(i, 10), "]"])} |
+	some i, x in as_array(c.container.securityContext.capabilities.add)
 ]
 
 # drop_list is a container's list of dropped capabilities.
-drop_list(c) := as_array(object.get(as_object(object.get(csc(c), "capabilities", {})), "drop", []))
+drop_list(c) := d if {
+	d := c.container.securityContext.capabilities.drop
+	is_array(d)
+} else := []
 
 # dropped is the set of normalised capabilities a container drops.
-dropped(c) := {cap_name(x) | some x in drop_list(c)}
+dropped(c) := {cap_name(x) | some x in as_array(c.container.securityContext.capabilities.drop)}
 
 # drop_append is the path that appends one more entry to the drop list.
-drop_append(c) := sprintf("%s.drop[%d]", [caps_path(c), count(drop_list(c))])
+drop_append(c) := concat("", [c.path, ".securityContext.capabilities.drop[", format_int(count(drop_list(c)), 10), "]"])
 
 # has_cap is true when the container ends up holding the capability, as
 # containerd and CRI-O apply the lists: add ALL, then drop ALL, then the
 # single additions, then the single drops. The runtime's default set is
 # assumed to include the capability (true for NET_RAW with containerd and
 # Docker). Privileged containers get every capability whatever the lists.
-has_cap(c, cap) if privileged(c)
+# drops is dropped(c), passed in so callers compute it once.
+has_cap(c, _, _) if privileged(c)
 
-has_cap(c, cap) if {
+has_cap(c, drops, cap) if {
 	not privileged(c)
-	not cap in dropped(c)
-	some a in added(c)
-	a.name == cap
+	not cap in drops
+	held_after_drop_all(c, drops, cap)
 }
 
-has_cap(c, cap) if {
-	not privileged(c)
-	not cap in dropped(c)
-	not "ALL" in dropped(c)
+held_after_drop_all(_, drops, _) if not "ALL" in drops
+
+held_after_drop_all(c, _, cap) if {
+	some x in as_array(c.container.securityContext.capabilities.add)
+	cap_name(x) == cap
 }
 
 # ---------------------------------------------------------------------------
@@ -149,46 +135,133 @@ has_cap(c, cap) if {
 # parent process: {"failed", "fixes", "deletes", "why"}; undefined when
 # allowPrivilegeEscalation is effectively false. Kubernetes treats it as
 # always true for privileged containers and those adding CAP_SYS_ADMIN
-# (ALL includes it).
+# (ALL includes it) unless they drop it again.
 escalation(c) := r if {
-	sc := csc(c)
-	ape_path := concat("", [csc_path(c), ".allowPrivilegeEscalation"])
-	priv := [p | privileged(c); p := concat("", [csc_path(c), ".privileged"])]
-	sysadmin := [a.path | some a in added(c); a.name in {"SYS_ADMIN", "ALL"}; not "SYS_ADMIN" in dropped(c)]
-	ape := [ape_path | object.get(sc, "allowPrivilegeEscalation", null) != false]
+	# The common case: nothing but allowPrivilegeEscalation to look at.
+	not c.container.securityContext.privileged == true
+	not c.container.securityContext.capabilities.add
+	not c.container.securityContext.allowPrivilegeEscalation == false
+	p := concat("", [c.path, ".securityContext.allowPrivilegeEscalation"])
+	r := {"failed": [p], "fixes": [{"path": p, "value": "false"}], "deletes": [], "why": ape_reason(c)}
+} else := escalation_general(c) if {
+	c.container.securityContext.privileged == true
+} else := escalation_general(c) if {
+	c.container.securityContext.capabilities.add
+}
+
+# escalation_general handles privileged containers and added capabilities.
+escalation_general(c) := r if {
+	ape_path := concat("", [c.path, ".securityContext.allowPrivilegeEscalation"])
+	priv := [p | c.container.securityContext.privileged == true; p := concat("", [c.path, ".securityContext.privileged"])]
+	sysadmin := sys_admin_adds(c)
+	ape := [ape_path | not c.container.securityContext.allowPrivilegeEscalation == false]
 	failed := array.concat(array.concat(priv, sysadmin), ape)
 	count(failed) > 0
 	fixes := array.concat(
 		[{"path": p, "value": "false"} | some p in priv],
-		[{"path": ape_path, "value": "false"}],
+		[{"path": ape_path, "value": "false"} | count(ape) > 0],
 	)
-	why := array.concat(array.concat(
-		["it runs privileged" | count(priv) > 0],
-		["it adds CAP_SYS_ADMIN" | count(sysadmin) > 0],
-	), [ape_reason(sc) | count(ape) > 0])
+	why := array.concat(
+		array.concat(
+			["it runs privileged" | count(priv) > 0],
+			["it adds CAP_SYS_ADMIN" | count(sysadmin) > 0],
+		),
+		[ape_reason(c) | count(ape) > 0],
+	)
 	r := {"failed": failed, "fixes": fixes, "deletes": sysadmin, "why": concat(" and ", why)}
 }
 
-ape_reason(sc) := "allowPrivilegeEscalation is true" if sc.allowPrivilegeEscalation == true
+# sys_admin_adds are the paths of add entries that grant CAP_SYS_ADMIN.
+sys_admin_adds(c) := [] if {
+	not c.container.securityContext.capabilities.add
+} else := [a.path | some a in added(c); a.name in {"SYS_ADMIN", "ALL"}; not "SYS_ADMIN" in dropped(c)]
+
+ape_reason(c) := "allowPrivilegeEscalation is true" if c.container.securityContext.allowPrivilegeEscalation == true
 
 else := "allowPrivilegeEscalation is not set to false"
 
 # ---------------------------------------------------------------------------
 # User and group
 
+# non_root_finding describes a container that may run as root (neither it
+# nor the pod sets runAsNonRoot: true, and the effective runAsUser is not a
+# non-zero UID): {"failed", "fixes", "zero"}; undefined otherwise. The fix
+# sets runAsNonRoot: true on the container, and asks for a UID when the
+# container is explicitly given UID 0 (it would not start otherwise).
+non_root_finding(obj, spec, c) := r if {
+	nonroot := [n | n := effective(obj, spec, c, "runAsNonRoot")]
+	not nonroot[0].value == true
+	user := [u | u := effective(obj, spec, c, "runAsUser")]
+	not positive_uid(user)
+	not windows_non_admin(obj, spec, c)
+	zero := [u.path | some u in user; u.value == 0]
+	explicit := array.concat([n.path | some n in nonroot], zero)
+	nonroot_path := concat("", [c.path, ".securityContext.runAsNonRoot"])
+	r := {
+		"failed": first_non_empty(explicit, [nonroot_path]),
+		"fixes": array.concat(
+			[{"path": nonroot_path, "value": "true"}],
+			[{"path": concat("", [c.path, ".securityContext.runAsUser"]), "value": "YOUR_VALUE"} | count(zero) > 0],
+		),
+		"zero": count(zero) > 0,
+	}
+}
+
+positive_uid(user) if {
+	is_number(user[0].value)
+	user[0].value > 0
+}
+
+non_root_msg(true) := " runs as root: its runAsUser is 0 and runAsNonRoot is not true"
+
+non_root_msg(false) := " may run as root: neither it nor the pod sets runAsNonRoot: true or a non-zero runAsUser"
+
+# windows_non_admin is true for a container of a Windows pod that runs as
+# a named user other than the administrator accounts.
+windows_non_admin(obj, spec, c) if {
+	windows(spec)
+	n := effective_windows(obj, spec, c, "runAsUserName").value
+	is_string(n)
+	n != ""
+	not lower(n) in {"containeradministrator", "nt authority\\system"}
+}
+
+# first_non_empty is a when it has elements, else b.
+first_non_empty(a, b) := a if count(a) > 0
+
+else := b
+
 # root_user describes a container whose effective runAsUser is 0 while
 # runAsNonRoot is not in force; undefined otherwise.
 root_user(obj, spec, c) := u if {
 	u := effective(obj, spec, c, "runAsUser")
 	u.value == 0
-	not effective(obj, spec, c, "runAsNonRoot").value == true
+	not non_root_required(obj, spec, c)
 }
 
 # ---------------------------------------------------------------------------
 # Seccomp and AppArmor profiles
 
-# annotations are the annotations of the pods a workload runs.
-annotations(obj) := as_object(object.get(workload.pod_meta(obj), "annotations", {}))
+# annotations_path is where each workload kind keeps the annotations of
+# the pods it runs. (workload.pod_meta returns the whole pod template,
+# {metadata, spec}, for kinds other than Pod, so it is not used here.)
+annotations_path := {
+	"Pod": ["metadata", "annotations"],
+	"Deployment": ["spec", "template", "metadata", "annotations"],
+	"ReplicaSet": ["spec", "template", "metadata", "annotations"],
+	"StatefulSet": ["spec", "template", "metadata", "annotations"],
+	"DaemonSet": ["spec", "template", "metadata", "annotations"],
+	"Job": ["spec", "template", "metadata", "annotations"],
+	"ReplicationController": ["spec", "template", "metadata", "annotations"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata", "annotations"],
+}
+
+# annotation returns the value of a pod annotation of a workload.
+annotation(obj, key) := v if {
+	a := object.get(obj, annotations_path[obj.kind], null)
+	v := a[key]
+	is_string(v)
+}
 
 # annotation_path is the dotted path of a pod annotation. The key keeps its
 # own dots and slashes, as the field sits in the object.
@@ -202,13 +275,13 @@ apparmor_container_annotation(c) := concat("", ["container.apparmor.security.bet
 
 # annotation_type maps a legacy profile annotation value to the type of
 # the profile field.
-annotation_type(v) := "RuntimeDefault" if v in {"runtime/default", "docker/default"}
-
-else := "Unconfined" if v == "unconfined"
-
-else := "Localhost" if startswith(v, "localhost/")
-
-else := "Invalid"
+annotation_type(v) := "RuntimeDefault" if {
+	v in {"runtime/default", "docker/default"}
+} else := "Unconfined" if {
+	v == "unconfined"
+} else := "Localhost" if {
+	startswith(v, "localhost/")
+} else := "Invalid"
 
 # seccomp is the seccomp profile in force for a container and where it
 # comes from: {"type", "path", "source"}, source one of "container",
@@ -216,27 +289,54 @@ else := "Invalid"
 # path "" then). The API server copies a legacy annotation into the
 # matching field when the field is unset, so a field wins over the
 # annotation at the same level and the container level wins over the pod.
-seccomp(obj, spec, c) := {"type": t, "path": concat("", [csc_path(c), ".seccompProfile.type"]), "source": "container"} if {
-	t := csc(c).seccompProfile.type
+seccomp(obj, spec, c) := no_profile if {
+	# Fast path for the common case: nothing sets a profile.
+	not c.container.securityContext.seccompProfile
+	not spec.securityContext.seccompProfile
+	not has_profile_annotations(obj)
+} else := {"type": t, "path": concat("", [c.path, ".securityContext.seccompProfile.type"]), "source": "container"} if {
+	t := c.container.securityContext.seccompProfile.type
 } else := {"type": annotation_type(v), "path": annotation_path(obj, k), "source": "container-annotation"} if {
 	k := seccomp_container_annotation(c)
-	v := annotations(obj)[k]
+	v := annotation(obj, k)
 } else := {"type": t, "path": concat("", [pod_sc_path(obj), ".seccompProfile.type"]), "source": "pod"} if {
-	t := pod_sc(spec).seccompProfile.type
+	t := spec.securityContext.seccompProfile.type
 } else := {"type": annotation_type(v), "path": annotation_path(obj, seccomp_pod_annotation), "source": "pod-annotation"} if {
-	v := annotations(obj)[seccomp_pod_annotation]
-} else := {"type": "", "path": "", "source": "none"}
+	v := annotation(obj, seccomp_pod_annotation)
+} else := no_profile
+
+no_profile := {"type": "", "path": "", "source": "none"}
+
+# has_profile_annotations is true when the pods of a workload carry a
+# legacy seccomp or AppArmor annotation.
+has_profile_annotations(obj) if {
+	a := object.get(obj, annotations_path[obj.kind], null)
+	is_object(a)
+	some k, _ in a
+	some prefix in profile_annotation_prefixes
+	startswith(k, prefix)
+}
+
+profile_annotation_prefixes := [
+	"seccomp.security.alpha.kubernetes.io/",
+	"container.seccomp.security.alpha.kubernetes.io/",
+	"container.apparmor.security.beta.kubernetes.io/",
+]
 
 # apparmor is the AppArmor profile in force for a container, in the same
 # shape as seccomp (there is no pod-level annotation).
-apparmor(obj, spec, c) := {"type": t, "path": concat("", [csc_path(c), ".appArmorProfile.type"]), "source": "container"} if {
-	t := csc(c).appArmorProfile.type
+apparmor(obj, spec, c) := no_profile if {
+	not c.container.securityContext.appArmorProfile
+	not spec.securityContext.appArmorProfile
+	not has_profile_annotations(obj)
+} else := {"type": t, "path": concat("", [c.path, ".securityContext.appArmorProfile.type"]), "source": "container"} if {
+	t := c.container.securityContext.appArmorProfile.type
 } else := {"type": annotation_type(v), "path": annotation_path(obj, k), "source": "container-annotation"} if {
 	k := apparmor_container_annotation(c)
-	v := annotations(obj)[k]
+	v := annotation(obj, k)
 } else := {"type": t, "path": concat("", [pod_sc_path(obj), ".appArmorProfile.type"]), "source": "pod"} if {
-	t := pod_sc(spec).appArmorProfile.type
-} else := {"type": "", "path": "", "source": "none"}
+	t := spec.securityContext.appArmorProfile.type
+} else := no_profile
 
 # profile_fix sets a profile at the place it comes from: annotations take
 # "runtime/default", fields "RuntimeDefault".
@@ -250,17 +350,12 @@ confining_profile := {"RuntimeDefault", "Localhost"}
 # ---------------------------------------------------------------------------
 # SELinux
 
-# selinux is the SELinux options in force for a container; the container's
-# seLinuxOptions replace the pod's as a whole. {"value", "path"}.
-selinux(obj, spec, c) := s if {
-	s := effective(obj, spec, c, "seLinuxOptions")
-	is_object(s.value)
-}
-
 # selinux_confining is true when the container is given SELinux options
 # that still confine it (spc_t is the unconfined "super privileged" type).
+# The container's seLinuxOptions replace the pod's as a whole.
 selinux_confining(obj, spec, c) if {
-	opts := selinux(obj, spec, c).value
+	opts := effective(obj, spec, c, "seLinuxOptions").value
+	is_object(opts)
 	some k in ["user", "role", "type", "level"]
 	is_string(opts[k])
 	opts[k] != ""
@@ -272,7 +367,12 @@ selinux_confining(obj, spec, c) if {
 allowed_selinux_types := {"container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
 # ---------------------------------------------------------------------------
-# Host namespaces
+# Host ports
 
-# host_namespaces lists the host namespace flags a pod sets to true.
-host_namespaces(spec) := [f | some f in ["hostNetwork", "hostPID", "hostIPC"]; spec[f] == true]
+# host_ports lists the paths of a container's ports that set a hostPort
+# (0 means none).
+host_ports(c) := [concat("", [c.path, ".ports[", format_int(i, 10), "].hostPort"]) |
+	some i, p in as_array(c.container.ports)
+	is_number(p.hostPort)
+	p.hostPort != 0
+]

@@ -1,0 +1,62 @@
+package armo_builtins
+
+import data.vigil.secctx
+import data.vigil.workload
+
+# A container whose own security context is missing, or sets nothing that
+# restricts it (privileged: false or an empty capabilities object only
+# restate the defaults). On Windows pods the container-level settings are
+# few and the pod-level windowsOptions apply to every container, so a
+# pod-level context counts there.
+deny contains msga if {
+	some obj in input
+	spec := workload.pod_spec(obj)
+	some c in workload.containers(obj)
+	sc := secctx.csc(c)
+	not restricting(sc)
+	not windows_context(spec, sc)
+	msga := {
+		"alertMessage": concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, problem(sc), pod_note(spec)]),
+		"alertScore": 3,
+		"packagename": "armo_builtins",
+		"failedPaths": [concat("", [c.path, ".securityContext"])],
+		"fixPaths": [],
+		"deletePaths": [],
+		"reviewPaths": [],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
+}
+
+# restricting is true for a security context with at least one setting
+# that narrows what the container may do.
+restricting(sc) if sc.runAsNonRoot == true
+
+restricting(sc) if {
+	is_number(sc.runAsUser)
+	sc.runAsUser > 0
+}
+
+restricting(sc) if sc.allowPrivilegeEscalation == false
+
+restricting(sc) if sc.readOnlyRootFilesystem == true
+
+restricting(sc) if count(sc.capabilities.drop) > 0
+
+restricting(sc) if sc.seccompProfile.type in secctx.confining_profile
+
+restricting(sc) if sc.appArmorProfile.type in secctx.confining_profile
+
+restricting(sc) if count(sc.seLinuxOptions) > 0
+
+windows_context(spec, sc) if {
+	spec.os.name == "windows"
+	count(sc) + count(secctx.pod_sc(spec)) > 0
+}
+
+problem(sc) := " has no security context: it runs with every default" if count(sc) == 0
+
+else := " has a security context that restricts nothing: it sets none of runAsNonRoot, a non-zero runAsUser, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, dropped capabilities, SELinux options or a confining profile"
+
+pod_note(spec) := " (the pod-level security context cannot set allowPrivilegeEscalation, capabilities or readOnlyRootFilesystem)" if {
+	count(secctx.pod_sc(spec)) > 0
+} else := ""

@@ -1,0 +1,32 @@
+package armo_builtins
+
+import data.vigil.workload
+
+sandboxed := {lower(n) | some n in data.postureControlInputs.sandboxedNamespaces}
+
+sandbox_classes := {lower(n) | some n in data.postureControlInputs.sandboxRuntimeClasses}
+
+# An object without a namespace lands in "default" when applied.
+deny contains msga if {
+	some obj in input
+	spec := workload.pod_spec(obj)
+	ns := object.get(obj.metadata, "namespace", "default")
+	lower(ns) in sandboxed
+	not lower(object.get(spec, "runtimeClassName", "")) in sandbox_classes
+	path := concat("", [workload.prefix[obj.kind], ".runtimeClassName"])
+	msga := {
+		"alertMessage": concat("", [obj.kind, "/", obj.metadata.name, " runs in namespace \"", ns, "\", which requires a sandbox, ", runtime(spec)]),
+		"alertScore": 6,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "YOUR_VALUE"}],
+		"deletePaths": [],
+		"reviewPaths": [],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
+}
+
+runtime(spec) := concat("", ["with runtimeClassName \"", spec.runtimeClassName, "\", which is not a sandbox runtime"]) if {
+	is_string(spec.runtimeClassName)
+	spec.runtimeClassName != ""
+} else := "without a sandbox runtimeClassName"
