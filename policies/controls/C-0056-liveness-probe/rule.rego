@@ -1,0 +1,22 @@
+package armo_builtins
+
+import data.vigil.alert
+import data.vigil.wlconfig
+import data.vigil.workload
+
+# Only regular containers: init containers run to completion, and
+# ephemeral containers cannot have probes.
+deny contains msga if {
+	some obj in input
+	wlconfig.long_running(obj)
+	some i, ct in workload.pod_spec(obj).containers
+	object.get(ct, "livenessProbe", null) == null
+	path := sprintf("%s.containers[%d].livenessProbe", [workload.prefix[obj.kind], i])
+	msga := alert.make(
+		obj,
+		sprintf("container %q in %s has no liveness probe", [ct.name, wlconfig.alert_name(obj)]),
+		3,
+		[path],
+		[],
+	)
+}

@@ -1,0 +1,9 @@
+package armo_builtins
+
+import data.vigil.wlconfig
+
+deny contains msga if {
+	some obj in input
+	obj.kind in wlconfig.workload_kinds
+	msga := wlconfig.label_alert(obj, data.postureControlInputs.k8sRecommendedLabels, 2, "Kubernetes common labels")
+}
