@@ -14,6 +14,7 @@ import (
 	"github.com/vigilsec/vigil/pkg/report"
 	"github.com/vigilsec/vigil/pkg/scan"
 	"github.com/vigilsec/vigil/pkg/source"
+	"github.com/vigilsec/vigil/pkg/source/helm"
 )
 
 type scanFlags struct {
@@ -32,6 +33,10 @@ type scanFlags struct {
 	severityThreshold   string
 	maxFileSize         string
 	workers             int
+	helm                scan.HelmOptions
+	allowNetwork        bool
+	gitDepth            int
+	plainFiles          bool
 }
 
 func newScanCommand(streams IO) *cobra.Command {
@@ -41,13 +46,19 @@ func newScanCommand(streams IO) *cobra.Command {
 		Short: "Scan manifests against the default framework (or `scan framework` / `scan control`)",
 		Long: `Scan Kubernetes manifests: files, directories (recursively), glob patterns
 (** matches any depth) or - for stdin. YAML (multi-document, kind: List) and
-JSON (objects and arrays) are read. Without a framework or control named,
+JSON (objects and arrays) are read. In a directory, a folder with Chart.yaml
+is rendered as a Helm chart (as are .tgz archives), a folder with a
+kustomization is built with Kustomize, and the rest is read as plain
+manifests. A git URL (https://host/org/repo[//subdir][?ref=branch], file://)
+is cloned and scanned the same way. Without a framework or control named,
 the built-in "` + scan.DefaultFramework + `" framework runs (or, with --use-from or
 --use-artifacts-from, the frameworks those files hold).`,
 		Example: `  vigil scan examples/
   vigil scan framework nsa,mitre deploy/ --format sarif --output vigil.sarif
   vigil scan control C-0057,C-0016 - < pod.yaml
-  vigil scan . --severity-threshold high --format json,junit --output reports/`,
+  vigil scan . --severity-threshold high --format json,junit --output reports/
+  vigil scan charts/web -f prod-values.yaml --set image.tag=1.2.3
+  vigil scan https://github.com/org/repo//deploy?ref=main`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runScan(cmd.Context(), streams, f, nil, nil, args)
 		},
@@ -75,7 +86,7 @@ the built-in "` + scan.DefaultFramework + `" framework runs (or, with --use-from
 
 func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl := cmd.PersistentFlags()
-	fl.StringSliceVarP(&f.formats, "format", "f", []string{"pretty"}, "output formats: "+strings.Join(formatNames(), ", ")+" (comma-separated)")
+	fl.StringSliceVar(&f.formats, "format", []string{"pretty"}, "output formats: "+strings.Join(formatNames(), ", ")+" (comma-separated)")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE (one format) or DIR (several formats) instead of stdout")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "pretty output: show every object with its failed paths, locations and remediation")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (also NO_COLOR=1)")
@@ -90,6 +101,21 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringVar(&f.severityThreshold, "severity-threshold", "", "exit 1 when a control of this severity or higher fails: low, medium, high, critical")
 	fl.StringVar(&f.maxFileSize, "max-file-size", "32MiB", "refuse input files larger than this (bytes, or with KiB, MiB, GiB)")
 	fl.IntVar(&f.workers, "workers", 0, "parallel workers (default: number of CPUs)")
+	fl.StringArrayVarP(&f.helm.ValueFiles, "values", "f", nil, "Helm: values file (repeatable; later files win)")
+	fl.StringArrayVar(&f.helm.Set, "set", nil, "Helm: set values (key=value,key2=value2; repeatable)")
+	fl.StringArrayVar(&f.helm.SetString, "set-string", nil, "Helm: set string values")
+	fl.StringArrayVar(&f.helm.SetFile, "set-file", nil, "Helm: set values from files (key=path)")
+	fl.StringArrayVar(&f.helm.SetJSON, "set-json", nil, "Helm: set JSON values (key=jsonval)")
+	fl.StringArrayVar(&f.helm.SetLiteral, "set-literal", nil, "Helm: set a literal string value")
+	fl.StringVar(&f.helm.ReleaseName, "release-name", "", "Helm: release name (default "+helm.DefaultReleaseName+")")
+	fl.StringVar(&f.helm.Namespace, "release-namespace", "", "Helm: release namespace (default \"default\")")
+	fl.StringVar(&f.helm.KubeVersion, "kube-version", "", "Helm: Kubernetes version for Capabilities (default "+helm.DefaultKubeVersion+")")
+	fl.StringSliceVar(&f.helm.APIVersions, "api-versions", nil, "Helm: extra API versions for Capabilities")
+	fl.BoolVar(&f.helm.IncludeCRDs, "include-crds", false, "Helm: scan the chart's crds/ too")
+	fl.BoolVar(&f.helm.SkipSchemaValidation, "skip-schema-validation", false, "Helm: do not validate values against values.schema.json")
+	fl.BoolVar(&f.allowNetwork, "allow-network", false, "allow fetching remote schemas, Kustomize remote bases and helmCharts (off: nothing is fetched)")
+	fl.IntVar(&f.gitDepth, "git-depth", 1, "clone depth of repository scans (more history gives exact last commits per file)")
+	fl.BoolVar(&f.plainFiles, "plain", false, "read directories as plain manifests: do not render charts or build kustomizations")
 	_ = fl.MarkHidden("workers")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return formatNames(), cobra.ShellCompDirectiveNoFileComp
@@ -125,7 +151,10 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 		PolicyOptions: scan.PolicyOptions{
 			UseFrom: scan.SplitList(f.useFrom), ArtifactsDir: f.artifactsDir, ControlsConfig: f.controlsConfig,
 		},
-		Paths:           paths,
+		Paths: paths,
+		Inputs: scan.InputOptions{
+			Helm: f.helm, AllowNetwork: f.allowNetwork, GitDepth: f.gitDepth, PlainFiles: f.plainFiles, Getenv: streams.Getenv,
+		},
 		Stdin:           streams.In,
 		MaxFileSize:     maxSize,
 		Frameworks:      frameworks,

@@ -56,6 +56,10 @@ type Source struct {
 	Line int `json:"line,omitempty"`
 	// Kind of source: "file", "stdin", "cluster", "helm", "kustomize", "synthetic".
 	Kind string `json:"kind,omitempty"`
+	// Root is the chart, kustomization directory or repository the object
+	// was rendered from; objects of two renderings of one template differ
+	// by it.
+	Root string `json:"root,omitempty"`
 }
 
 // Object is one Kubernetes (or Kubernetes-shaped) object. It is built once and
@@ -68,6 +72,10 @@ type Object struct {
 	// Positions maps JSON paths within the object to source positions.
 	// It is nil for objects that have no textual source.
 	Positions *Positions
+	// Origins, for rendered objects (Helm, Kustomize), traces each path to
+	// the file a user edits: a template line, a values key, a base or a
+	// patch. Nil for plain manifests, whose Positions say it all.
+	Origins OriginIndex
 	// Labels and Annotations are copied out of metadata for filters and
 	// exceptions, so they need no Rego value walk.
 	Labels      map[string]string
@@ -136,6 +144,9 @@ func (o *Object) ResourceID() string {
 	id := fmt.Sprintf("%s/%s/%s/%s/%s", g, v, o.ID.Namespace, o.ID.Kind, o.ID.Name)
 	if o.Source.Path != "" || o.Source.Kind == "stdin" {
 		h := fnv.New32a()
+		if o.Source.Root != "" {
+			h.Write([]byte(o.Source.Root + "\x00"))
+		}
 		h.Write([]byte(o.Source.Path))
 		return fmt.Sprintf("path=%d/api=%s", h.Sum32(), id)
 	}

@@ -52,6 +52,8 @@ func Build(in Input) *Report {
 			Objects: len(in.Inventory.Objects),
 			Errors:  in.Inventory.Errors,
 			Notes:   append(slices.Clone(in.Inventory.Notes), in.ExtraNotes...),
+			Modes:   in.Inventory.Modes,
+			Commits: in.Inventory.Commits,
 		},
 	}
 	objects := in.Result.Objects

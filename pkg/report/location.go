@@ -17,6 +17,11 @@ type Location struct {
 	Exact bool `json:"exact"`
 	// Found is the path that was located.
 	Found string `json:"foundPath,omitempty"`
+	// Origins, for rendered objects, are every place that shaped the
+	// value, most specific first: the values key that set it, then the
+	// template line that used it (Helm), or the patch and the base
+	// (Kustomize). The location itself is the first one with a line.
+	Origins []object.Origin `json:"origins,omitempty"`
 }
 
 // Locate resolves a finding path of an object to a file position. Paths
@@ -31,6 +36,18 @@ func Locate(o *object.Object, a *engine.Alert, path string) (Location, bool) {
 }
 
 func locateIn(o *object.Object, path string) (Location, bool) {
+	if o.Origins != nil {
+		if ogs, found, ok := object.ResolveOrigins(o.Origins, path); ok {
+			for _, og := range ogs {
+				// Values set on the command line have no file to point at;
+				// they stay in Origins with the flag in Detail.
+				if og.File != "" && og.Line > 0 {
+					return Location{File: og.File, Line: og.Line, Column: og.Column,
+						Exact: og.Exact && found == path, Found: found, Origins: ogs}, true
+				}
+			}
+		}
+	}
 	if o.Positions == nil || o.Source.Path == "" {
 		return Location{}, false
 	}

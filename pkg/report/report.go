@@ -66,6 +66,10 @@ type Inputs struct {
 	Objects int
 	Errors  []source.InputError
 	Notes   []source.Note
+	// Modes say how each root was read (chart, kustomization, files).
+	Modes []source.RootMode
+	// Commits are the last commit touching each file (repository scans).
+	Commits map[string]source.Commit
 }
 
 // Timing records where the time went.

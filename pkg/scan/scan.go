@@ -20,7 +20,6 @@ import (
 	"github.com/vigilsec/vigil/pkg/policy/library"
 	"github.com/vigilsec/vigil/pkg/report"
 	"github.com/vigilsec/vigil/pkg/source"
-	"github.com/vigilsec/vigil/pkg/source/file"
 	"github.com/vigilsec/vigil/policies"
 )
 
@@ -116,8 +115,11 @@ func (p *Policies) Select(frameworks, controls, exclude []string) (*policy.Selec
 // Options configure a scan.
 type Options struct {
 	PolicyOptions
-	// Paths are files, directories, globs or "-".
-	Paths       []string
+	// Paths are files, directories, globs, chart archives, repository URLs
+	// or "-".
+	Paths []string
+	// Inputs say how charts, kustomizations and repositories are read.
+	Inputs      InputOptions
 	Stdin       io.Reader
 	MaxFileSize int64
 	// Frameworks and Controls select what to evaluate (see Select).
@@ -179,11 +181,11 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 
 	progress("reading inputs")
 	start := time.Now()
-	src := &file.Source{Paths: opts.Paths, Stdin: opts.Stdin, MaxFileSize: opts.MaxFileSize, Workers: opts.Workers}
-	inv, err := src.Load(ctx)
+	inv, cleanup, err := loadInputs(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
+	defer cleanup()
 	inv.Filter(opts.Namespaces)
 	inv.NoteDuplicates()
 	loadTime := time.Since(start)

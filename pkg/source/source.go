@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vigilsec/vigil/pkg/object"
 )
@@ -38,6 +39,33 @@ type Inventory struct {
 	Errors []InputError
 	// Notes are things worth telling the user that are not errors.
 	Notes []Note
+	// Modes say how each root was read: a Helm chart rendered, a
+	// kustomization built, plain manifest files.
+	Modes []RootMode
+	// Commits are the last commit touching each file, for repository scans,
+	// keyed by the objects' source paths.
+	Commits map[string]Commit
+}
+
+// RootMode is how one root of a scan was read.
+type RootMode struct {
+	Path string `json:"path"`
+	// Mode is "helm", "kustomize" or "files".
+	Mode string `json:"mode"`
+	// Marker is what decided it (Chart.yaml, kustomization.yaml, a count of files).
+	Marker string `json:"marker,omitempty"`
+}
+
+// Commit is the last commit that touched a file.
+type Commit struct {
+	Hash    string    `json:"hash"`
+	Author  string    `json:"author"`
+	Email   string    `json:"email,omitempty"`
+	Date    time.Time `json:"date"`
+	Message string    `json:"message"`
+	// AtOrBefore is set when history was cut (a shallow clone): the file
+	// was last changed at or before this commit.
+	AtOrBefore bool `json:"atOrBefore,omitempty"`
 }
 
 // InputError is an input that failed to load. Everything else is still

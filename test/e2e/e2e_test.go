@@ -185,7 +185,7 @@ func TestOutputsToDirectory(t *testing.T) {
 		}
 	}
 	single := filepath.Join(t.TempDir(), "out.json")
-	run(t, "", "scan", "examples/", "-f", "json", "-o", single).mustCode(t, 0)
+	run(t, "", "scan", "examples/", "--format", "json", "-o", single).mustCode(t, 0)
 	b, _ := os.ReadFile(single)
 	report(t, string(b))
 }
@@ -221,7 +221,7 @@ func TestKubescapeArtifacts(t *testing.T) {
 	if len(fws) != 1 || fws[0].(map[string]any)["name"] != "MyFramework" {
 		t.Errorf("frameworks = %v", fws)
 	}
-	r = run(t, pod, "scan", "control", "C-0041", "-", "--use-from", filepath.Join(art, "myframework.json"), "-f", "json")
+	r = run(t, pod, "scan", "control", "C-0041", "-", "--use-from", filepath.Join(art, "myframework.json"), "--format", "json")
 	r.mustCode(t, 0)
 }
 

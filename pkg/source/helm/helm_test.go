@@ -188,11 +188,11 @@ func TestUserValuesOrigins(t *testing.T) {
 	checkOrigins(t, d, c+".resources.limits.cpu", want{vals, "prod.yaml", 5, 5, "resources.limits.cpu"})
 	checkOrigins(t, d, c+".resources.limits.memory", want{vals, "demo/values.yaml", 7, 5, "resources.limits.memory"})
 	o := d.Origins.Origins("spec.template.spec.securityContext.runAsNonRoot")
-	if len(o) == 0 || o[0].Kind != vals || o[0].File != "" || o[0].Detail != "--set securityContext.runAsNonRoot=false" || o[0].ValuesKey != "securityContext.runAsNonRoot" {
+	if len(o) == 0 || o[0].Kind != vals || o[0].File != "" || o[0].Detail != "--set securityContext.runAsNonRoot=…" || o[0].ValuesKey != "securityContext.runAsNonRoot" {
 		t.Errorf("--set origin:%s", describe(o))
 	}
 	o = d.Origins.Origins(c + ".args[0]")
-	if len(o) == 0 || o[0].Detail != "--set-string extraArgs[0]=--quiet" {
+	if len(o) == 0 || o[0].Detail != "--set-string extraArgs[0]=…" {
 		t.Errorf("--set-string origin:%s", describe(o))
 	}
 }
@@ -568,11 +568,11 @@ func TestSetJSON(t *testing.T) {
 	res := render(t, Options{Chart: "testdata/demo", SetJSON: []string{`{"image":{"tag":"3.0"}}`, `extraArgs=["--x"]`}})
 	d := find(t, res, "Deployment", "release-name-demo")
 	o := d.Origins.Origins("spec.template.spec.containers[0].image")
-	if len(o) < 2 || o[1].Detail != `--set-json {"image":{"tag":"3.0"}}` {
+	if len(o) < 2 || o[1].Detail != `--set-json …` {
 		t.Errorf("origins:%s", describe(o))
 	}
 	o = d.Origins.Origins("spec.template.spec.containers[0].args[0]")
-	if len(o) == 0 || o[0].Detail != `--set-json extraArgs=["--x"]` || o[0].ValuesKey != "extraArgs[0]" {
+	if len(o) == 0 || o[0].Detail != `--set-json extraArgs=…` || o[0].ValuesKey != "extraArgs[0]" {
 		t.Errorf("origins:%s", describe(o))
 	}
 }

@@ -219,6 +219,7 @@ func (f *renderedFile) origins(ridx *lineIndex, o *object.Object) *object.Origin
 
 	om := object.NewOriginMap(len(nodes))
 	o.Source.Kind = "helm"
+	o.Origins = om
 	if f.trace == nil {
 		om.Add("", object.Origin{Kind: object.OriginHelmTemplate, File: f.tf.display})
 		o.Positions = nil

@@ -92,14 +92,17 @@ func userValues(opts *Options) (map[string]any, []*valuesSource, error) {
 	}
 	for _, fl := range flags {
 		for _, v := range fl.vals {
+			// Values given on the command line are often passwords: reports
+			// and errors name the keys, never the values.
+			shown := fl.name + " " + redactAssignments(v)
 			if err := fl.parse(v, base); err != nil {
-				return nil, nil, fmt.Errorf("%s %s: %w", fl.name, v, err)
+				return nil, nil, fmt.Errorf("%s: %w", shown, err)
 			}
 			one, err := fl.one(v)
 			if err != nil {
-				return nil, nil, fmt.Errorf("%s %s: %w", fl.name, v, err)
+				return nil, nil, fmt.Errorf("%s: %w", shown, err)
 			}
-			srcs = append(srcs, &valuesSource{flag: fl.name + " " + v, tree: one})
+			srcs = append(srcs, &valuesSource{flag: shown, tree: one})
 		}
 	}
 	// Later sources win: reverse into precedence order.
@@ -332,4 +335,24 @@ func valueAt(v any, path []string) (any, bool) {
 		}
 	}
 	return v, true
+}
+
+// redactAssignments turns "a=1,b.c=two" into "a=…,b.c=…". A comma inside
+// a value may split it oddly; that only hides more.
+func redactAssignments(v string) string {
+	var parts []string
+	start := 0
+	for i := 0; i <= len(v); i++ {
+		if i == len(v) || (v[i] == ',' && (i == 0 || v[i-1] != '\\')) {
+			part := v[start:i]
+			if k, _, ok := strings.Cut(part, "="); ok {
+				part = k + "=…"
+			} else {
+				part = "…" // a bare JSON document (--set-json '{...}') is all value
+			}
+			parts = append(parts, part)
+			start = i + 1
+		}
+	}
+	return strings.Join(parts, ",")
 }

@@ -214,6 +214,7 @@ func (b *builder) trace(tb, ab *built, ablated []map[string]*built) Rendered {
 		pos.Seal()
 		o.Positions = pos
 	}
+	o.Origins = om
 	return Rendered{Object: o, Origins: om}
 }
 

@@ -125,21 +125,31 @@ type res struct {
 }
 
 type src struct {
-	Path         string      `json:"path,omitempty"`
-	RelativePath string      `json:"relativePath,omitempty"`
-	FileType     string      `json:"fileType,omitempty"`
-	LastCommit   lastCommit  `json:"lastCommit"`
-	Vigil        *sourceInfo `json:"vigil,omitempty"`
+	Path             string      `json:"path,omitempty"`
+	RelativePath     string      `json:"relativePath,omitempty"`
+	HelmPath         string      `json:"helmPath,omitempty"`
+	FileType         string      `json:"fileType,omitempty"`
+	HelmChartName    string      `json:"helmChartName,omitempty"`
+	HelmTemplateFile string      `json:"helmTemplateFile,omitempty"`
+	HelmTemplateLine int         `json:"helmTemplateLine,omitempty"`
+	LastCommit       lastCommit  `json:"lastCommit"`
+	Vigil            *sourceInfo `json:"vigil,omitempty"`
 }
 
 type lastCommit struct {
-	Date time.Time `json:"date"`
+	Hash           string    `json:"hash,omitempty"`
+	Date           time.Time `json:"date"`
+	CommitterName  string    `json:"committerName,omitempty"`
+	CommitterEmail string    `json:"committerEmail,omitempty"`
+	Message        string    `json:"message,omitempty"`
 }
 
 type sourceInfo struct {
 	File     string `json:"file"`
 	Line     int    `json:"line,omitempty"`
 	Document int    `json:"document"`
+	Kind     string `json:"kind,omitempty"`
+	Root     string `json:"root,omitempty"`
 }
 
 type result struct {
@@ -234,6 +244,7 @@ type coverage struct {
 type inputs struct {
 	Files   int                 `json:"files"`
 	Objects int                 `json:"objects"`
+	Modes   []source.RootMode   `json:"modes"`
 	Errors  []source.InputError `json:"errors"`
 	Notes   []source.Note       `json:"notes"`
 }
@@ -276,7 +287,7 @@ func build(r *report.Report, opts Options) *document {
 			Target:  target{Kind: r.Target.Kind, Roots: r.Target.Roots},
 			Coverage: coverage{Total: r.Coverage.Total, Evaluated: r.Coverage.Evaluated,
 				Percent: round(r.Coverage.Percent), ErroredObjects: r.Coverage.ErroredObjects},
-			Inputs: inputs{Files: len(r.Inputs.Files), Objects: r.Inputs.Objects,
+			Inputs: inputs{Files: len(r.Inputs.Files), Objects: r.Inputs.Objects, Modes: nonNil(r.Inputs.Modes),
 				Errors: nonNil(r.Inputs.Errors), Notes: nonNil(r.Inputs.Notes)},
 			Warnings: nonNil(r.Warnings),
 			Timing: map[string]float64{
@@ -309,7 +320,7 @@ func build(r *report.Report, opts Options) *document {
 	roots := r.Target.Roots
 	for _, rs := range r.Resources {
 		id := rs.Object.ResourceID()
-		d.Resources = append(d.Resources, res{ResourceID: id, Object: objectJSON(rs.Object), Source: sourceOut(rs.Object, roots)})
+		d.Resources = append(d.Resources, res{ResourceID: id, Object: objectJSON(rs.Object), Source: sourceOut(rs.Object, roots, r.Inputs.Commits)})
 		out := result{ResourceID: id}
 		for _, cr := range rs.Results {
 			out.Controls = append(out.Controls, resultControlOut(rs.Object, id, cr))
@@ -449,14 +460,35 @@ func objectJSON(o *object.Object) any {
 	return m
 }
 
-func sourceOut(o *object.Object, roots []string) *src {
+func sourceOut(o *object.Object, roots []string, commits map[string]source.Commit) *src {
 	if o.Source.Path == "" {
 		return nil
 	}
 	s := &src{
 		Path:     o.Source.Path,
 		FileType: fileType(o.Source.Path),
-		Vigil:    &sourceInfo{File: o.Source.Path, Line: o.Source.Line, Document: o.Source.Document},
+		Vigil:    &sourceInfo{File: o.Source.Path, Line: o.Source.Line, Document: o.Source.Document, Kind: o.Source.Kind, Root: o.Source.Root},
+	}
+	if c, ok := commits[o.Source.Path]; ok {
+		s.LastCommit = lastCommit{Hash: c.Hash, Date: c.Date, CommitterName: c.Author, CommitterEmail: c.Email, Message: c.Message}
+	}
+	switch o.Source.Kind {
+	case "helm":
+		// Kubescape's Helm fields: the chart, and the template file
+		// relative to it.
+		s.FileType = "Helm Chart"
+		s.HelmPath = o.Source.Root
+		s.HelmChartName = filepath.Base(strings.TrimSuffix(strings.TrimSuffix(o.Source.Root, ".tgz"), "/"))
+		s.Path = o.Source.Root
+		if rel, err := filepath.Rel(o.Source.Root, o.Source.Path); err == nil && !strings.HasPrefix(rel, "..") {
+			s.HelmTemplateFile, s.RelativePath = rel, rel
+		} else {
+			s.HelmTemplateFile, s.RelativePath = o.Source.Path, o.Source.Path
+		}
+		s.HelmTemplateLine = o.Source.Line
+		return s
+	case "kustomize":
+		s.FileType = "Kustomize Directory"
 	}
 	for _, root := range roots {
 		if rel, err := filepath.Rel(root, o.Source.Path); err == nil && !strings.HasPrefix(rel, "..") {

@@ -96,10 +96,19 @@ func (p *printer) header(r *report.Report) {
 		}
 		what = plural(len(names), "framework", "frameworks") + " " + strings.Join(names, ", ")
 	}
-	p.printf("%s %s: %s and %s against %s (%s)\n\n",
+	p.printf("%s %s: %s and %s against %s (%s)\n",
 		p.style("Vigil", bold), r.VigilVersion,
 		plural(len(r.Inputs.Files), "file", "files"), plural(r.Inputs.Objects, "object", "objects"),
 		what, plural(len(r.Controls), "control", "controls"))
+	for _, m := range r.Inputs.Modes {
+		switch m.Mode {
+		case "helm":
+			p.printf("  %s: Helm chart, rendered\n", m.Path)
+		case "kustomize":
+			p.printf("  %s: kustomization, built\n", m.Path)
+		}
+	}
+	p.printf("\n")
 }
 
 // rank orders controls in the table: failed before skipped, then by
@@ -338,6 +347,7 @@ func (p *printer) where(o *object.Object, a *engine.Alert, path string) string {
 	if !loc.Exact {
 		s += ", not set; parent " + loc.Found
 	}
+	s += originNote(loc)
 	return "  " + p.style("("+s+")", dim)
 }
 
@@ -377,4 +387,38 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// originNote tells, for a rendered object, what set the value: a values
+// key (and the template line that used it) or a command-line flag.
+func originNote(loc report.Location) string {
+	var parts []string
+	for _, og := range loc.Origins {
+		switch {
+		case og.Kind == object.OriginHelmValues && og.File == "":
+			parts = append(parts, "set by "+og.Detail)
+		case og.Kind == object.OriginHelmValues:
+			note := "values key " + og.ValuesKey
+			if og.Template != "" {
+				note += fmt.Sprintf(", used at %s:%d", og.Template, og.TemplateLine)
+			}
+			if og.File != loc.File || og.Line != loc.Line {
+				note = fmt.Sprintf("%s:%d %s", og.File, og.Line, note)
+			}
+			parts = append(parts, note)
+		case og.Kind == object.OriginHelmTemplate && og.File == loc.File && og.Line == loc.Line:
+			parts = append(parts, "template literal")
+		case og.Kind == object.OriginKustomizePatch:
+			parts = append(parts, fmt.Sprintf("set by patch %s:%d", og.File, og.Line))
+		case og.Kind == object.OriginKustomizeTransformer:
+			parts = append(parts, "set by "+og.Detail)
+		}
+		if len(parts) == 2 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }
