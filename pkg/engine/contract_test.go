@@ -413,3 +413,27 @@ deny contains {"alertMessage": v.relatedObjects[0].roleRef.name, "alertObject": 
 		t.Errorf("subjects = %v, want shop/helper failing and data/helper passing", got)
 	}
 }
+
+// TestScanningScope: a control for file scans is not evaluated in a
+// cluster scan, and says why.
+func TestScanningScope(t *testing.T) {
+	c := &policy.Control{ControlID: "C-1", ScanningScope: &policy.ScanningScope{Matches: []string{"file"}}, Rules: []*policy.Rule{{Name: "r", Match: podMatch,
+		Rule: "package armo_builtins\ndeny contains {\"alertMessage\": \"x\", \"alertObject\": {\"k8sApiObjects\": [p]}} if { some p in input }"}}}
+	e, err := New(context.Background(), []*policy.Control{c}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := inventory(t)
+	inv.Target = source.TargetCluster
+	res, err := e.Evaluate(context.Background(), inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cr := res.Controls[0]; !strings.Contains(cr.NotApplicable, "file scans only") || len(cr.Rules) != 0 {
+		t.Errorf("control result = %+v", cr)
+	}
+	inv.Target = source.TargetFile
+	if res, _ = e.Evaluate(context.Background(), inv); res.Controls[0].NotApplicable != "" || len(res.Controls[0].Rules[0].Alerts) != 2 {
+		t.Errorf("file scan: %+v", res.Controls[0])
+	}
+}

@@ -191,6 +191,9 @@ type ControlResult struct {
 	Rules   []*RuleResult
 	// Skipped is set when no rule of the control could be evaluated.
 	Skipped string
+	// NotApplicable is set when the control does not apply to this kind of
+	// scan (its scanning scope): it is not evaluated, and that is no gap.
+	NotApplicable string
 }
 
 // Result is the outcome of an evaluation.
@@ -236,6 +239,11 @@ func (e *Engine) evaluate(ctx context.Context, inv *source.Inventory, only map[s
 			continue
 		}
 		cres := &ControlResult{Control: c}
+		if !c.ScanningScope.Allows(inv.Target) {
+			cres.NotApplicable = "applies to " + strings.Join(c.ScanningScope.Matches, " and ") + " scans only"
+			res.Controls = append(res.Controls, cres)
+			continue
+		}
 		if err, ok := e.compileErrs[c.ControlID]; ok {
 			cres.Skipped = "rule did not compile: " + err.Error()
 		} else if len(e.byControl[c.ControlID]) == 0 {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/vigilsec/vigil/pkg/policy"
 )
 
 // task is one evaluation of a rule (or its enumerator), or of a group of
@@ -75,7 +78,7 @@ func (ev *evaluation) run(ctx context.Context, results map[*compiledRule]*RuleRe
 			continue
 		} else {
 			inputs = ev.match(cr.rule)
-			rr.Scope = inputs
+			rr.Scope = ev.scopeOf(cr.rule, inputs)
 		}
 		if len(inputs) == 0 {
 			continue
@@ -165,8 +168,8 @@ func (ev *evaluation) addGroup(g *ruleGroup, results map[*compiledRule]*RuleResu
 		return
 	}
 	inputs := ev.match(g.rules[0].rule)
-	for _, rr := range rrs {
-		rr.Scope = inputs
+	for i, rr := range rrs {
+		rr.Scope = ev.scopeOf(g.rules[i].rule, inputs)
 	}
 	for b, in := range splitBlocks(inputs) {
 		addToBlock(blocks, b, &task{group: g, rrs: rrs, inputs: in})
@@ -492,4 +495,19 @@ func (ev *evaluation) selected(cr *compiledRule) bool {
 		}
 	}
 	return false
+}
+
+// scopeOf is the part of a rule's inputs it judges: all of them, or only
+// its scope kinds.
+func (ev *evaluation) scopeOf(r *policy.Rule, inputs []int) []int {
+	if len(r.ScopeKinds) == 0 {
+		return inputs
+	}
+	var out []int
+	for _, i := range inputs {
+		if slices.Contains(r.ScopeKinds, ev.objects[i].ID.Kind) {
+			out = append(out, i)
+		}
+	}
+	return out
 }

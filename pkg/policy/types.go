@@ -123,6 +123,10 @@ type Rule struct {
 	PerObject bool `json:"-"`
 	// File names the Rego source in error messages.
 	File string `json:"-"`
+	// ScopeKinds, when set, limit the objects the rule judges (and counts)
+	// to these kinds; the other matched objects are context it reads. It
+	// does in Go what a resourceEnumerator does in Rego, for Vigil's library.
+	ScopeKinds []string `json:"-"`
 }
 
 // Aggregator returns the resourcesAggregator attribute ("subject-role-rolebinding" or "").

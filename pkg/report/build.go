@@ -110,6 +110,9 @@ func buildControl(cres *engine.ControlResult, objects []*object.Object, resource
 		cs.Duration += rr.Duration
 	}
 	switch {
+	case cres.NotApplicable != "":
+		cs.Status, cs.SubStatus, cs.Reason, cs.ComplianceScore = Passed, SubIrrelevant, cres.NotApplicable, 100
+		return cs
 	case cres.Skipped != "":
 		cs.Status, cs.Reason = Skipped, cres.Skipped
 		cs.ComplianceScore = 0

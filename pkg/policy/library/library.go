@@ -351,17 +351,15 @@ func loadRule(fsys fs.FS, dir string, i, n int, rf *ruleFile, inputs map[string]
 		}
 		r.ResourceEnumerator = string(e)
 	case len(rf.ScopeKinds) > 0:
-		var kinds []string
 		for _, k := range rf.ScopeKinds {
 			ms, err := KindMatch(k)
 			if err != nil {
 				return nil, fail("scopeKinds: %v", err)
 			}
 			for _, m := range ms {
-				kinds = append(kinds, m.Resources...)
+				r.ScopeKinds = append(r.ScopeKinds, m.Resources...)
 			}
 		}
-		r.ResourceEnumerator = scopeEnumerator(kinds)
 	}
 	r.Match = slices.Clone(rf.Match)
 	for _, k := range rf.Kinds {
@@ -472,18 +470,4 @@ func strictUnmarshal(data []byte, v any) error {
 		return err
 	}
 	return nil
-}
-
-// scopeEnumerator writes the resource enumerator that keeps objects of the
-// given kinds in a rule's scope.
-func scopeEnumerator(kinds []string) string {
-	quoted := make([]string, len(kinds))
-	for i, k := range kinds {
-		quoted[i] = fmt.Sprintf("%q", k)
-	}
-	return "package armo_builtins\n\n" +
-		"deny contains {\"alertObject\": {\"k8sApiObjects\": [obj]}} if {\n" +
-		"\tsome obj in input\n" +
-		"\tobj.kind in {" + strings.Join(quoted, ", ") + "}\n" +
-		"}\n"
 }
