@@ -33,7 +33,7 @@ func formats() map[string]format {
 			return pretty.Write(w, r, pretty.Options{Verbose: o.verbose, Color: o.color})
 		}},
 		"json": {file: "report.json", write: func(w io.Writer, r *report.Report, o outputOptions) error {
-			return jsonformat.Write(w, r, jsonformat.Options{Indent: true, FailThreshold: o.failThreshold, ControlsInputs: o.controlsInputs})
+			return jsonformat.Write(w, r, jsonformat.Options{FailThreshold: o.failThreshold, ControlsInputs: o.controlsInputs})
 		}},
 		"junit": {file: "report.xml", write: func(w io.Writer, r *report.Report, _ outputOptions) error {
 			return junit.Write(w, r, junit.Options{})

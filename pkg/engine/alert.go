@@ -235,8 +235,24 @@ func eachObject(t *ast.Term, f func(ast.Object)) {
 	}
 }
 
+// keyTerms are the contract's field names as terms, made once: a lookup
+// needs a term, and building one per lookup showed in profiles. Read-only.
+var keyTerms = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	for _, k := range []string{"alertMessage", "ruleStatus", "fixCommand", "failedPaths", "reviewPaths",
+		"deletePaths", "fixPaths", "object", "alertObject", "relatedObjects", "apiVersion", "kind",
+		"metadata", "name", "namespace", "path", "value", "roleRef", "subjects", "vigil.dev/ref"} {
+		m[k] = ast.StringTerm(k)
+	}
+	return m
+}()
+
 func field(o ast.Object, k string) ast.Value {
-	t := o.Get(ast.InternedTerm(k))
+	kt, ok := keyTerms[k]
+	if !ok {
+		kt = ast.StringTerm(k)
+	}
+	t := o.Get(kt)
 	if t == nil {
 		return nil
 	}

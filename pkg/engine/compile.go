@@ -225,6 +225,12 @@ func (e *Engine) compileAll(ctx context.Context, store storage.Store) {
 // once per object rather than once per rule.
 type ruleGroup struct {
 	rules []*compiledRule
+	// perObject groups are evaluated block by block; the others (relational
+	// and RBAC rules) see all their inputs in one evaluation, so helpers
+	// that index the input (services by namespace, grants by subject) are
+	// built once for the whole group.
+	perObject  bool
+	aggregated bool
 	query rego.PreparedEvalQuery
 	// binding maps a query variable to the index of its rule in rules.
 	binding map[string]int
@@ -237,10 +243,13 @@ func (e *Engine) groupRules(ctx context.Context, c *ast.Compiler, store storage.
 	var order []string
 	for _, cr := range e.rules {
 		r := cr.rule
-		if cr.err != nil || !r.PerObject || r.Aggregator() != "" || cr.enumerator != nil || cr.needsLiveAPI || r.HostSensor() {
+		if cr.err != nil || cr.enumerator != nil || cr.needsLiveAPI || r.HostSensor() {
 			continue
 		}
-		sig := matchSignature(r)
+		if agg := r.Aggregator(); agg != "" && agg != "subject-role-rolebinding" {
+			continue
+		}
+		sig := fmt.Sprintf("%v|%s|%s", r.PerObject, r.Aggregator(), matchSignature(r))
 		if _, ok := bySig[sig]; !ok {
 			order = append(order, sig)
 		}
@@ -251,7 +260,8 @@ func (e *Engine) groupRules(ctx context.Context, c *ast.Compiler, store storage.
 		if len(rules) < 2 {
 			continue
 		}
-		g := &ruleGroup{rules: rules, binding: map[string]int{}}
+		g := &ruleGroup{rules: rules, binding: map[string]int{}, perObject: rules[0].rule.PerObject,
+			aggregated: rules[0].rule.Aggregator() != ""}
 		var q strings.Builder
 		for i, cr := range rules {
 			for j, set := range alertSets(cr.mod) {

@@ -50,7 +50,7 @@ func (ev *evaluation) run(ctx context.Context, results map[*compiledRule]*RuleRe
 		for _, cr := range g.rules {
 			grouped[cr] = true
 		}
-		ev.addGroup(g, results, &blocks)
+		ev.addGroup(g, results, &blocks, &whole)
 	}
 	for _, cr := range ev.e.rules {
 		if grouped[cr] || !ev.selected(cr) {
@@ -156,7 +156,7 @@ func addToBlock(blocks *[][]*task, b int, t *task) {
 // evaluation per block judges the block for all of them, and helper
 // functions they share (a workload's pod spec, its containers) are computed
 // once per object instead of once per rule.
-func (ev *evaluation) addGroup(g *ruleGroup, results map[*compiledRule]*RuleResult, blocks *[][]*task) {
+func (ev *evaluation) addGroup(g *ruleGroup, results map[*compiledRule]*RuleResult, blocks *[][]*task, whole *[]*task) {
 	rrs := make([]*RuleResult, len(g.rules))
 	for i, cr := range g.rules {
 		rrs[i] = results[cr]
@@ -167,9 +167,30 @@ func (ev *evaluation) addGroup(g *ruleGroup, results map[*compiledRule]*RuleResu
 		}
 		return
 	}
+	if g.aggregated {
+		ev.subjectsOnce.Do(ev.buildSubjects)
+		var vectors []int
+		for i := range ev.vectors {
+			vectors = append(vectors, i)
+		}
+		for _, rr := range rrs {
+			rr.Scope = ev.vectorSubjects(vectors)
+		}
+		if len(vectors) > 0 {
+			*whole = append(*whole, &task{group: g, rrs: rrs, inputs: vectors, aggregated: true})
+		}
+		return
+	}
 	inputs := ev.match(g.rules[0].rule)
 	for i, rr := range rrs {
 		rr.Scope = ev.scopeOf(g.rules[i].rule, inputs)
+	}
+	if len(inputs) == 0 {
+		return
+	}
+	if !g.perObject {
+		*whole = append(*whole, &task{group: g, rrs: rrs, inputs: inputs})
+		return
 	}
 	for b, in := range splitBlocks(inputs) {
 		addToBlock(blocks, b, &task{group: g, rrs: rrs, inputs: in})
@@ -246,10 +267,15 @@ func (ev *evaluation) evalGroup(ctx context.Context, t *task) []*taskOutput {
 	for i := range outs {
 		outs[i] = newOutput()
 	}
-	if !ev.hasDuplicates(t.inputs) {
-		rs, err := g.query.Eval(ctx, ev.evalOptions(ev.inputTerms(t, t.inputs))...)
+	dups := !t.aggregated && ev.hasDuplicates(t.inputs)
+	if !dups || !g.perObject {
+		terms := ev.inputTerms(t, t.inputs)
+		if dups {
+			ev.markDuplicates(terms, t.inputs)
+		}
+		rs, err := g.query.Eval(ctx, ev.evalOptions(terms)...)
 		if err == nil {
-			attr := ev.newAttributor(t.inputs, false)
+			attr := ev.newAttributor(t.inputs, t.aggregated)
 			for _, r := range rs {
 				for name, b := range r.Bindings {
 					i, ok := g.binding[name]
@@ -266,7 +292,7 @@ func (ev *evaluation) evalGroup(ctx context.Context, t *task) []*taskOutput {
 		}
 	}
 	for i, cr := range g.rules {
-		sub := &task{cr: cr, rr: t.rrs[i], inputs: t.inputs}
+		sub := &task{cr: cr, rr: t.rrs[i], inputs: t.inputs, aggregated: t.aggregated}
 		ev.evalInputs(ctx, cr.query, sub, t.inputs, outs[i])
 	}
 	return outs
@@ -290,16 +316,7 @@ func (ev *evaluation) evalInputs(ctx context.Context, q rego.PreparedEvalQuery, 
 	}
 	terms := ev.inputTerms(t, inputs)
 	if marked {
-		for i, idx := range inputs {
-			if ev.dup[idx] {
-				// A relational rule must see every object at once: mark
-				// the duplicates so the alerts that copy them can be told
-				// apart.
-				v := ev.objects[idx].Value.(ast.Object).Copy()
-				v.Insert(termRef, ast.InternedTerm(idx))
-				terms[i] = ast.NewTerm(v)
-			}
-		}
+		ev.markDuplicates(terms, inputs)
 	}
 	rs, err := q.Eval(ctx, ev.evalOptions(terms)...)
 	if err != nil {
@@ -328,6 +345,19 @@ func (ev *evaluation) evalInputs(ctx context.Context, q rego.PreparedEvalQuery, 
 				attr = ev.newAttributor(inputs, t.aggregated)
 			}
 			ev.collect(b, attr, t, out)
+		}
+	}
+}
+
+// markDuplicates replaces the input terms of objects that share an
+// identity with marked copies: a relational rule must see every object at
+// once, and the mark lets alerts that copy the object be told apart.
+func (ev *evaluation) markDuplicates(terms []*ast.Term, inputs []int) {
+	for i, idx := range inputs {
+		if ev.dup[idx] {
+			v := ev.objects[idx].Value.(ast.Object).Copy()
+			v.Insert(termRef, ast.InternedTerm(idx))
+			terms[i] = ast.NewTerm(v)
 		}
 	}
 }

@@ -125,7 +125,9 @@ func buildControl(cres *engine.ControlResult, objects []*object.Object, resource
 		cs.Reason = "needs control inputs: " + strings.Join(c.InputKeys(), ", ")
 		return cs
 	}
-	// Collect each object's outcome across the control's rules.
+	// Collect each object's outcome across the control's rules. Most
+	// objects pass: they share one immutable outcome per rule (the slice
+	// has no spare capacity, so a second rule's append copies it).
 	outcomes := map[int][]*RuleOutcome{}
 	var order []int
 	for _, rr := range cres.Rules {
@@ -133,17 +135,26 @@ func buildControl(cres *engine.ControlResult, objects []*object.Object, resource
 			continue
 		}
 		ruleInputs := ruleConfiguration(rr.Rule, in.Inputs)
+		passed := []*RuleOutcome{{Name: rr.Rule.Name, Status: Passed, Inputs: ruleInputs}}
 		for _, idx := range rr.Scope {
-			ro := &RuleOutcome{Name: rr.Rule.Name, Status: Passed, Inputs: ruleInputs}
+			var ro *RuleOutcome
 			if as := rr.Alerts[idx]; len(as) > 0 {
-				ro.Status, ro.Alerts = Failed, as
+				ro = &RuleOutcome{Name: rr.Rule.Name, Status: Failed, Alerts: as, Inputs: ruleInputs}
 			} else if msg, ok := rr.Errored[idx]; ok {
-				ro.Status, ro.Error = Skipped, msg
+				ro = &RuleOutcome{Name: rr.Rule.Name, Status: Skipped, Error: msg, Inputs: ruleInputs}
 			}
-			if _, seen := outcomes[idx]; !seen {
+			prev, seen := outcomes[idx]
+			if !seen {
 				order = append(order, idx)
 			}
-			outcomes[idx] = append(outcomes[idx], ro)
+			switch {
+			case ro == nil && !seen:
+				outcomes[idx] = passed
+			case ro == nil:
+				outcomes[idx] = append(prev, passed[0])
+			default:
+				outcomes[idx] = append(prev, ro)
+			}
 		}
 	}
 	for _, idx := range order {
@@ -161,6 +172,7 @@ func buildControl(cres *engine.ControlResult, objects []*object.Object, resource
 			if ex := in.Excepter.Except(o, c, frameworks); ex != nil {
 				res.Status, res.SubStatus, res.Exception = Passed, SubExceptions, ex
 				for _, ro := range res.Rules {
+					// Failed outcomes are never shared, so they can change.
 					if ro.Status == Failed {
 						ro.Status, ro.SubStatus = Passed, SubExceptions
 					}

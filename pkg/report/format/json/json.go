@@ -6,15 +6,16 @@
 package jsonformat
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/vigilsec/vigil/pkg/engine"
 	"github.com/vigilsec/vigil/pkg/object"
@@ -32,15 +33,127 @@ type Options struct {
 	ControlsInputs string
 }
 
-// Write writes r to w.
+// Write writes r to w. Resources and results are written one at a time,
+// so a report of tens of thousands of objects never sits in memory as one
+// document.
 func Write(w io.Writer, r *report.Report, opts Options) error {
 	doc := build(r, opts)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	if opts.Indent {
-		enc.SetIndent("", "  ")
+	jw := &writer{w: bufio.NewWriterSize(w, 1<<16), indent: opts.Indent}
+	jw.raw("{")
+	jw.field("generationTime", doc.GenerationTime)
+	jw.field("clusterAPIServerInfo", doc.ClusterAPIServerInfo)
+	jw.field("clusterCloudProvider", doc.ClusterCloudProvider)
+	jw.field("customerGUID", doc.CustomerGUID)
+	jw.field("clusterName", doc.ClusterName)
+	jw.field("summaryDetails", doc.SummaryDetails)
+	roots := r.Target.Roots
+	jw.array("resources", len(r.Resources), func(i int) any {
+		rs := r.Resources[i]
+		return res{ResourceID: rs.Object.ResourceID(), Object: objectJSON(rs.Object), Source: sourceOut(rs.Object, roots, r.Inputs.Commits)}
+	})
+	jw.field("attributes", doc.Attributes)
+	jw.array("results", len(r.Resources), func(i int) any {
+		rs := r.Resources[i]
+		id := rs.Object.ResourceID()
+		out := result{ResourceID: id, Controls: []resultControl{}}
+		for _, cr := range rs.Results {
+			out.Controls = append(out.Controls, resultControlOut(rs.Object, id, cr))
+		}
+		return out
+	})
+	jw.field("metadata", doc.Metadata)
+	jw.field("vigil", doc.Vigil)
+	jw.nl("")
+	jw.raw("}\n")
+	if jw.err != nil {
+		return jw.err
 	}
-	return enc.Encode(doc)
+	return jw.w.Flush()
+}
+
+// writer writes a JSON object field by field, each value marshalled on its
+// own and, when indenting, indented to its depth.
+type writer struct {
+	w      *bufio.Writer
+	indent bool
+	fields int
+	err    error
+	buf    bytes.Buffer
+}
+
+func (jw *writer) raw(s string) {
+	if jw.err == nil {
+		_, jw.err = jw.w.WriteString(s)
+	}
+}
+
+func (jw *writer) nl(prefix string) {
+	if jw.indent {
+		jw.raw("\n" + prefix)
+	}
+}
+
+func (jw *writer) key(name string) {
+	if jw.fields > 0 {
+		jw.raw(",")
+	}
+	jw.fields++
+	jw.nl("  ")
+	jw.raw(strconv.Quote(name) + ":")
+	if jw.indent {
+		jw.raw(" ")
+	}
+}
+
+// value writes v marshalled, indented for the given prefix.
+func (jw *writer) value(prefix string, v any) {
+	if jw.err != nil {
+		return
+	}
+	b, err := marshal(v)
+	if err != nil {
+		jw.err = err
+		return
+	}
+	if jw.indent {
+		jw.buf.Reset()
+		if jw.err = json.Indent(&jw.buf, b, prefix, "  "); jw.err != nil {
+			return
+		}
+		b = jw.buf.Bytes()
+	}
+	_, jw.err = jw.w.Write(b)
+}
+
+func (jw *writer) field(name string, v any) {
+	jw.key(name)
+	jw.value("  ", v)
+}
+
+func (jw *writer) array(name string, n int, elem func(int) any) {
+	jw.key(name)
+	jw.raw("[")
+	for i := range n {
+		if i > 0 {
+			jw.raw(",")
+		}
+		jw.nl("    ")
+		jw.value("    ", elem(i))
+	}
+	if n > 0 {
+		jw.nl("  ")
+	}
+	jw.raw("]")
+}
+
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
 type document struct {
@@ -50,9 +163,7 @@ type document struct {
 	CustomerGUID         string    `json:"customerGUID"`
 	ClusterName          string    `json:"clusterName"`
 	SummaryDetails       summary   `json:"summaryDetails"`
-	Resources            []res     `json:"resources"`
 	Attributes           any       `json:"attributes"`
-	Results              []result  `json:"results"`
 	Metadata             metadata  `json:"metadata"`
 	Vigil                vigil     `json:"vigil"`
 }
@@ -119,9 +230,9 @@ type frameworkSummary struct {
 }
 
 type res struct {
-	ResourceID string `json:"resourceID"`
-	Object     any    `json:"object"`
-	Source     *src   `json:"source,omitempty"`
+	ResourceID string          `json:"resourceID"`
+	Object     json.RawMessage `json:"object"`
+	Source     *src            `json:"source,omitempty"`
 }
 
 type src struct {
@@ -266,8 +377,6 @@ func build(r *report.Report, opts Options) *document {
 			ComplianceScore: round(r.Summary.ComplianceScore),
 			Frameworks:      []frameworkSummary{},
 		},
-		Resources: []res{},
-		Results:   []result{},
 		Metadata: metadata{
 			TargetMetadata:  targetMetadata(r),
 			ClusterMetadata: map[string]any{},
@@ -316,16 +425,6 @@ func build(r *report.Report, opts Options) *document {
 			fs.Controls[c.ID] = controlOut(c, false)
 		}
 		d.SummaryDetails.Frameworks = append(d.SummaryDetails.Frameworks, fs)
-	}
-	roots := r.Target.Roots
-	for _, rs := range r.Resources {
-		id := rs.Object.ResourceID()
-		d.Resources = append(d.Resources, res{ResourceID: id, Object: objectJSON(rs.Object), Source: sourceOut(rs.Object, roots, r.Inputs.Commits)})
-		out := result{ResourceID: id}
-		for _, cr := range rs.Results {
-			out.Controls = append(out.Controls, resultControlOut(rs.Object, id, cr))
-		}
-		d.Results = append(d.Results, out)
 	}
 	return d
 }
@@ -437,27 +536,27 @@ func resultControlOut(o *object.Object, id string, cr *report.Result) resultCont
 
 // objectJSON renders the object as Kubescape does: its content, plus
 // sourcePath for objects read from files, plus relatedObjects for RBAC
-// subjects.
-func objectJSON(o *object.Object) any {
-	v, err := ast.JSON(o.Value)
-	if err != nil {
-		return nil
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
+// subjects. It writes the Rego value directly, without building Go maps.
+func objectJSON(o *object.Object) json.RawMessage {
+	var b bytes.Buffer
+	extra := map[string]func(){}
 	if o.Source.Path != "" {
-		m["sourcePath"] = o.Source.Path
+		extra["sourcePath"] = func() { writeString(&b, o.Source.Path) }
 	}
 	if o.Synthetic && len(o.Related) > 0 {
-		var rel []any
-		for _, r := range o.Related {
-			rel = append(rel, objectJSON(r))
+		extra["relatedObjects"] = func() {
+			b.WriteByte('[')
+			for i, r := range o.Related {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(objectJSON(r))
+			}
+			b.WriteByte(']')
 		}
-		m["relatedObjects"] = rel
 	}
-	return m
+	writeValue(&b, o.Value, extra)
+	return b.Bytes()
 }
 
 func sourceOut(o *object.Object, roots []string, commits map[string]source.Commit) *src {
