@@ -231,7 +231,7 @@ type ruleGroup struct {
 	// built once for the whole group.
 	perObject  bool
 	aggregated bool
-	query rego.PreparedEvalQuery
+	query      rego.PreparedEvalQuery
 	// binding maps a query variable to the index of its rule in rules.
 	binding map[string]int
 }
