@@ -1,6 +1,7 @@
 package library
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -89,10 +90,13 @@ func ParseTests(data []byte, name string) ([]TestCase, error) {
 		}
 		tc := TestCase{Name: tf.Name, Inputs: tf.Inputs, Expect: tf.Expect, Line: n.Line}
 		for i := range tf.Objects {
-			b, err := yaml.Marshal(&tf.Objects[i])
-			if err != nil {
+			var buf bytes.Buffer
+			enc := yaml.NewEncoder(&buf)
+			enc.SetIndent(2)
+			if err := enc.Encode(&tf.Objects[i]); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", name, tf.Objects[i].Line, err)
 			}
+			b := buf.Bytes()
 			if i > 0 {
 				tc.Objects = append(tc.Objects, "---\n"...)
 			}
