@@ -13,7 +13,9 @@ corpus=${1:-../shared/corpus}
 runs=${2:-3}
 command -v /usr/bin/time >/dev/null || { echo "bench.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-bin=$(mktemp -d)/vigil
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bin=$tmp/vigil
 go build -trimpath -o "$bin" ./cmd/vigil
 framework=allcontrols
 controls=$("$bin" list controls --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
@@ -24,7 +26,8 @@ for set in synthetic-1000 synthetic-5000 synthetic-20000; do
   [ -d "$dir" ] || { echo "skip $set: $dir not found" >&2; continue; }
   walls=(); rss=0
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -v "$bin" scan framework "$framework" "$dir" --format json --output /dev/null >/dev/null 2>/dev/null; } 2>&1 || true)
+    /usr/bin/time -v -o "$tmp/time.txt" "$bin" scan framework "$framework" "$dir" --format json --output /dev/null >/dev/null 2>&1 || true
+    out=$(cat "$tmp/time.txt")
     wall=$(echo "$out" | awk -F': ' '/Elapsed \(wall clock\)/ {print $2}')
     kb=$(echo "$out" | awk -F': ' '/Maximum resident set size/ {print $2}')
     secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
