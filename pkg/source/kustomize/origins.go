@@ -345,9 +345,11 @@ func (b *builder) source(p patchRef) (*patchSource, error) {
 		path, inline = kf.k.Patches[p.index].Path, kf.k.Patches[p.index].Patch
 		_, inlineNode = child(item, "patch")
 	case "patchesJson6902":
+		//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 		path, inline = kf.k.PatchesJson6902[p.index].Path, kf.k.PatchesJson6902[p.index].Patch
 		_, inlineNode = child(item, "patch")
 	case "patchesStrategicMerge":
+		//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 		s := string(kf.k.PatchesStrategicMerge[p.index])
 		if strings.Contains(s, "\n") {
 			inline, inlineNode = s, item

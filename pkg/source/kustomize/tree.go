@@ -129,9 +129,11 @@ func (t *tree) visit(dir string, d displayer, allowNetwork bool) (*kustFile, err
 	for i := range kf.k.Patches {
 		t.patches = append(t.patches, patchRef{kf: kf, field: "patches", index: i})
 	}
+	//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 	for i := range kf.k.PatchesStrategicMerge {
 		t.patches = append(t.patches, patchRef{kf: kf, field: "patchesStrategicMerge", index: i})
 	}
+	//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 	for i := range kf.k.PatchesJson6902 {
 		t.patches = append(t.patches, patchRef{kf: kf, field: "patchesJson6902", index: i})
 	}
@@ -172,9 +174,11 @@ func (t *tree) visit(dir string, d displayer, allowNetwork bool) (*kustFile, err
 	for _, p := range kf.k.Patches {
 		t.useFile(dir, p.Path)
 	}
+	//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 	for _, p := range kf.k.PatchesJson6902 {
 		t.useFile(dir, p.Path)
 	}
+	//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 	for _, p := range kf.k.PatchesStrategicMerge {
 		if s := string(p); !strings.Contains(s, "\n") {
 			t.useFile(dir, s)
@@ -197,6 +201,7 @@ func (t *tree) visit(dir string, d displayer, allowNetwork bool) (*kustFile, err
 			t.needsNetwork(kf, "patches", i, allowNetwork, fmt.Sprintf("remote patch %q", p.Path))
 		}
 	}
+	//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 	for i, p := range kf.k.PatchesStrategicMerge {
 		if s := string(p); !strings.Contains(s, "\n") && isRemote(dir, s) {
 			t.needsNetwork(kf, "patchesStrategicMerge", i, allowNetwork, fmt.Sprintf("remote patch %q", s))
@@ -270,6 +275,7 @@ func listField(kf *kustFile, field string) []string {
 	case "resources":
 		return kf.k.Resources
 	case "bases":
+		//lint:ignore SA1019 users still write the deprecated kustomization fields; they must be traced too
 		return kf.k.Bases //nolint:staticcheck // still read by kustomize
 	case "components":
 		return kf.k.Components
