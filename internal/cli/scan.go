@@ -108,7 +108,7 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringArrayVar(&f.helm.SetJSON, "set-json", nil, "Helm: set JSON values (key=jsonval)")
 	fl.StringArrayVar(&f.helm.SetLiteral, "set-literal", nil, "Helm: set a literal string value")
 	fl.StringVar(&f.helm.ReleaseName, "release-name", "", "Helm: release name (default "+helm.DefaultReleaseName+")")
-	fl.StringVar(&f.helm.Namespace, "release-namespace", "", "Helm: release namespace (default \"default\")")
+	fl.StringVar(&f.helm.Namespace, "release-namespace", "", "Helm: release namespace (default: empty, so objects name no namespace unless the chart does)")
 	fl.StringVar(&f.helm.KubeVersion, "kube-version", "", "Helm: Kubernetes version for Capabilities (default "+helm.DefaultKubeVersion+")")
 	fl.StringSliceVar(&f.helm.APIVersions, "api-versions", nil, "Helm: extra API versions for Capabilities")
 	fl.BoolVar(&f.helm.IncludeCRDs, "include-crds", false, "Helm: scan the chart's crds/ too")

@@ -60,7 +60,8 @@ type Options struct {
 	Set, SetString, SetFile, SetJSON, SetLiteral []string
 	// ReleaseName defaults to DefaultReleaseName.
 	ReleaseName string
-	// Namespace is the release namespace (default "default").
+	// Namespace is the release namespace (empty when not given, so
+	// .Release.Namespace renders empty: see Render).
 	Namespace string
 	// KubeVersion is the Kubernetes version of .Capabilities (default
 	// DefaultKubeVersion).

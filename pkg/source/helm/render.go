@@ -30,9 +30,10 @@ func Render(ctx context.Context, opts Options) (*Result, error) {
 	if opts.ReleaseName == "" {
 		opts.ReleaseName = DefaultReleaseName
 	}
-	if opts.Namespace == "" {
-		opts.Namespace = "default"
-	}
+	// Without a release namespace, .Release.Namespace renders empty (helm
+	// template would say "default"): the objects then name no namespace,
+	// like plain manifests applied with -n, and namespace controls do not
+	// blame the chart for a namespace nobody chose.
 	if opts.KubeVersion == "" {
 		opts.KubeVersion = DefaultKubeVersion
 	}
