@@ -3,18 +3,20 @@ package main
 import (
 	"os"
 	"runtime/debug"
+
+	"github.com/vigilsec/vigil/internal/cli"
 )
 
 // tuneGC trades memory for speed, within a bound: a scan builds its
 // inventory once and keeps it, so collecting at every doubling of the heap
-// mostly rescans live objects. Users' GOGC and GOMEMLIMIT win.
+// mostly rescans live objects. The soft memory limit set here covers
+// loading; the CLI sizes it to the inventory once loaded (see
+// cli.MemoryBudget). Users' GOGC and GOMEMLIMIT win.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(300)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		// A soft limit: the collector works harder as the heap nears it, so
-		// the larger GOGC never pushes a big scan past about 1 GiB.
-		debug.SetMemoryLimit(900 << 20)
+		debug.SetMemoryLimit(cli.MemoryBudget(0))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -37,6 +38,13 @@ type scanFlags struct {
 	allowNetwork        bool
 	gitDepth            int
 	plainFiles          bool
+	kubeconfig          string
+	kubeContext         string
+	timeout             time.Duration
+	pageSize            int64
+	labelSelector       string
+	apiConcurrency      int
+	dryRun              bool
 }
 
 func newScanCommand(streams IO) *cobra.Command {
@@ -65,6 +73,13 @@ the built-in "` + scan.DefaultFramework + `" framework runs (or, with --use-from
 	}
 	addScanFlags(cmd, f)
 	cmd.AddCommand(&cobra.Command{
+		Use:   "cluster",
+		Short: "Scan the cluster of the current kubeconfig context (as vigil scan with no path)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd.Context(), streams, f, nil, nil, nil)
+		},
+	}, &cobra.Command{
 		Use:   "framework NAME[,NAME] [PATH...]",
 		Short: "Scan against one or more frameworks (all = every built-in framework)",
 		Args:  cobra.MinimumNArgs(1),
@@ -116,6 +131,13 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.BoolVar(&f.allowNetwork, "allow-network", false, "allow fetching remote schemas, Kustomize remote bases and helmCharts (off: nothing is fetched)")
 	fl.IntVar(&f.gitDepth, "git-depth", 1, "clone depth of repository scans (more history gives exact last commits per file)")
 	fl.BoolVar(&f.plainFiles, "plain", false, "read directories as plain manifests: do not render charts or build kustomizations")
+	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "cluster scans: kubeconfig file (default $KUBECONFIG, ~/.kube/config, or the in-cluster service account)")
+	fl.StringVar(&f.kubeContext, "context", "", "cluster scans: kubeconfig context (default the current one)")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up the scan after this long (every API call is bounded by it)")
+	fl.Int64Var(&f.pageSize, "page-size", 500, "cluster scans: objects per LIST request")
+	fl.StringVar(&f.labelSelector, "label-selector", "", "cluster scans: list only objects with these labels (app=web,tier!=db)")
+	fl.IntVar(&f.apiConcurrency, "api-concurrency", 4, "cluster scans: LIST requests in flight")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "cluster scans: check the permissions the scan needs (SelfSubjectAccessReview) and list nothing")
 	_ = fl.MarkHidden("workers")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return formatNames(), cobra.ShellCompDirectiveNoFileComp
@@ -142,12 +164,12 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 	if err != nil {
 		return usageErr("--max-file-size: %v", err)
 	}
-	if len(paths) == 0 {
-		return usageErr("nothing to scan: give files, directories, glob patterns or - for stdin (live cluster scans are not available yet)")
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
 	}
-	prog := newProgress(streams)
-	defer prog.stop()
-	rep, err := scan.Run(ctx, scan.Options{
+	opts := scan.Options{
 		PolicyOptions: scan.PolicyOptions{
 			UseFrom: scan.SplitList(f.useFrom), ArtifactsDir: f.artifactsDir, ControlsConfig: f.controlsConfig,
 		},
@@ -166,8 +188,22 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 		ExceptionsPath: f.exceptions,
 		Workers:        f.workers,
 		Version:        version.Get(),
-		Progress:       prog.set,
-	})
+	}
+	if len(paths) == 0 {
+		// No path: the cluster of the current kubeconfig context.
+		opts.Cluster = &scan.ClusterOptions{
+			Kubeconfig: f.kubeconfig, Context: f.kubeContext, LabelSelector: f.labelSelector,
+			PageSize: f.pageSize, Concurrency: f.apiConcurrency, Getenv: streams.Getenv,
+		}
+	}
+	if f.dryRun {
+		return dryRun(ctx, streams, opts)
+	}
+	prog := newProgress(streams)
+	defer prog.stop()
+	opts.Progress = prog.set
+	opts.Loaded = sizeMemory(streams.Getenv)
+	rep, err := scan.Run(ctx, opts)
 	prog.stop()
 	if err != nil {
 		var ue *scan.UsageError
@@ -225,4 +261,34 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size", s)
 	}
 	return int64(n * float64(mult)), nil
+}
+
+// dryRun prints the permissions a cluster scan needs and whether the user
+// has them; it exits 1 when some are missing.
+func dryRun(ctx context.Context, streams IO, opts scan.Options) error {
+	if opts.Cluster == nil {
+		return usageErr("--dry-run checks cluster permissions: give no path")
+	}
+	perms, name, err := scan.CheckPermissions(ctx, opts)
+	if err != nil {
+		var ue *scan.UsageError
+		if errors.As(err, &ue) {
+			return &exitError{code: ExitUsage, err: ue.Err}
+		}
+		return err
+	}
+	missing := 0
+	fmt.Fprintf(streams.Out, "Permissions a scan of cluster %s needs:\n", name)
+	for _, p := range perms {
+		fmt.Fprintln(streams.Out, "  "+p.String())
+		if !p.Allowed {
+			missing++
+		}
+	}
+	if missing > 0 {
+		fmt.Fprintf(streams.Out, "%d missing: the controls that need those kinds would be skipped.\n", missing)
+		return &exitError{code: ExitGate}
+	}
+	fmt.Fprintln(streams.Out, "All allowed.")
+	return nil
 }

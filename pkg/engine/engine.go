@@ -316,6 +316,10 @@ func newEvaluation(e *Engine, inv *source.Inventory, res *Result) *evaluation {
 
 const hostDataGroup = "hostdata.kubescape.cloud"
 
+// factsGroup is the group of the objects a cluster scan makes from what it
+// learns about the cluster itself (version, nodes, cloud provider).
+const factsGroup = "vigil.dev"
+
 // cloudGroups are API groups of cloud-provider descriptions, which only a
 // cloud scan produces.
 var cloudGroups = map[string]bool{
@@ -370,14 +374,25 @@ func (ev *evaluation) unavailable(cr *compiledRule) string {
 	if r.HostSensor() && !ev.groups[hostDataGroup] {
 		return hostDataMissing
 	}
+	// A kind the cluster would not let us list: the rule saw only part of
+	// what it judges, so it is not evaluated at all.
+	for _, u := range ev.inv.Unavailable {
+		for _, m := range r.Matches() {
+			if m.Matches(u.Group, u.Version, u.Kind) || (anyGroup(m.APIGroups, u.Group) && containsKind(m.Resources, u.Kind)) {
+				return u.String()
+			}
+		}
+	}
 	// A rule that matches only host or cloud data, when the scan has none,
 	// could never see an object: that is missing data, not a pass.
-	special, host := true, false
+	special, host, facts := true, false, false
 	for _, m := range r.Matches() {
 		for _, g := range m.APIGroups {
 			switch {
 			case g == hostDataGroup:
 				host = true
+			case g == factsGroup:
+				facts = true
 			case cloudGroups[g]:
 			default:
 				special = false
@@ -393,7 +408,18 @@ func (ev *evaluation) unavailable(cr *compiledRule) string {
 	if host {
 		return hostDataMissing
 	}
+	if facts {
+		return "needs the facts of a live cluster (vigil scan cluster)"
+	}
 	return "needs cloud provider data (scan a cloud-managed cluster)"
+}
+
+func anyGroup(groups []string, g string) bool {
+	return slices.Contains(groups, "*") || slices.Contains(groups, g)
+}
+
+func containsKind(kinds []string, k string) bool {
+	return slices.Contains(kinds, "*") || slices.Contains(kinds, k)
 }
 
 const hostDataMissing = "needs host scanner data (vigil scan host, or --host-scan on a cluster)"

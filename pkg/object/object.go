@@ -150,6 +150,16 @@ func (o *Object) ResourceID() string {
 		h.Write([]byte(o.Source.Path))
 		return fmt.Sprintf("path=%d/api=%s", h.Sum32(), id)
 	}
+	// An RBAC subject is identified, as in Kubescape, by itself and the
+	// roles and bindings it was built from: it never collides with the
+	// ServiceAccount object of the same name in a cluster scan.
+	if o.Synthetic && len(o.Related) > 0 {
+		parts := []string{id}
+		for _, r := range o.Related {
+			parts = append(parts, r.ResourceID())
+		}
+		return strings.Join(parts, "/")
+	}
 	return id
 }
 

@@ -97,7 +97,12 @@ func (rn *Runner) RunCase(ctx context.Context, c *policy.Control, tc library.Tes
 	for _, e := range dec.Errors {
 		cr.Problems = append(cr.Problems, "input does not parse: "+e.Error())
 	}
-	inv := &source.Inventory{Target: source.TargetFile, Objects: dec.Objects}
+	// Cases run as a file scan unless the control is for clusters only.
+	target := source.TargetFile
+	if !c.ScanningScope.Allows(target) {
+		target = source.TargetCluster
+	}
+	inv := &source.Inventory{Target: target, Objects: dec.Objects}
 	res, err := eng.EvaluateControls(ctx, inv, []string{c.ControlID})
 	if err != nil {
 		return cr, err

@@ -48,12 +48,13 @@ func Build(in Input) *Report {
 			Type: in.Selection.TargetType, Names: in.Selection.TargetNames, Cluster: in.Cluster,
 		},
 		Inputs: Inputs{
-			Files:   in.Inventory.Inputs,
-			Objects: len(in.Inventory.Objects),
-			Errors:  in.Inventory.Errors,
-			Notes:   append(slices.Clone(in.Inventory.Notes), in.ExtraNotes...),
-			Modes:   in.Inventory.Modes,
-			Commits: in.Inventory.Commits,
+			Files:       in.Inventory.Inputs,
+			Objects:     len(in.Inventory.Objects),
+			Errors:      in.Inventory.Errors,
+			Notes:       append(slices.Clone(in.Inventory.Notes), in.ExtraNotes...),
+			Modes:       in.Inventory.Modes,
+			Commits:     in.Inventory.Commits,
+			Unavailable: in.Inventory.Unavailable,
 		},
 	}
 	objects := in.Result.Objects

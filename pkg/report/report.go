@@ -70,6 +70,10 @@ type Inputs struct {
 	Modes []source.RootMode
 	// Commits are the last commit touching each file (repository scans).
 	Commits map[string]source.Commit
+	// Unavailable are the kinds a cluster scan could not list.
+	Unavailable []source.Unavailable
+	// APIRequests counts the API server requests of a cluster scan.
+	APIRequests int64
 }
 
 // Timing records where the time went.

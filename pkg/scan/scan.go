@@ -119,7 +119,9 @@ type Options struct {
 	// or "-".
 	Paths []string
 	// Inputs say how charts, kustomizations and repositories are read.
-	Inputs      InputOptions
+	Inputs InputOptions
+	// Cluster, when set, scans a live cluster instead of Paths.
+	Cluster     *ClusterOptions
 	Stdin       io.Reader
 	MaxFileSize int64
 	// Frameworks and Controls select what to evaluate (see Select).
@@ -136,6 +138,9 @@ type Options struct {
 	Now time.Time
 	// Progress, when set, is told what the scan is doing.
 	Progress func(stage string)
+	// Loaded, when set, is told how many objects the scan holds before
+	// they are evaluated (the CLI sizes its memory budget with it).
+	Loaded func(objects int)
 }
 
 // UsageError is a problem with what the user asked for (exit code 2).
@@ -179,16 +184,30 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		}
 	}
 
-	progress("reading inputs")
 	start := time.Now()
-	inv, cleanup, err := loadInputs(ctx, opts)
-	if err != nil {
-		return nil, err
+	var inv *source.Inventory
+	var apiRequests int64
+	if opts.Cluster != nil {
+		progress("listing the cluster")
+		src := clusterSource(opts, sel.Controls)
+		if inv, err = src.Load(ctx); err != nil {
+			return nil, err
+		}
+		apiRequests = src.Requests.Load()
+	} else {
+		progress("reading inputs")
+		var cleanup func()
+		if inv, cleanup, err = loadInputs(ctx, opts); err != nil {
+			return nil, err
+		}
+		defer cleanup()
 	}
-	defer cleanup()
 	inv.Filter(opts.Namespaces)
 	inv.NoteDuplicates()
 	loadTime := time.Since(start)
+	if opts.Loaded != nil {
+		opts.Loaded(len(inv.Objects))
+	}
 
 	progress("compiling rules")
 	start = time.Now()
@@ -196,7 +215,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	for _, m := range pols.Lib.Modules {
 		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
 	}
-	eng, err := engine.New(ctx, sel.Controls, engine.Options{Inputs: pols.Set.Inputs, Modules: mods, Workers: opts.Workers})
+	eng, err := engine.New(ctx, sel.Controls, engine.Options{Inputs: pols.Set.Inputs, Modules: mods, Workers: opts.Workers, CloudProvider: inv.CloudProvider})
 	var warnings []string
 	var cerr *engine.CompileError
 	if errors.As(err, &cerr) {
@@ -227,7 +246,9 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		Now:       now,
 		Warnings:  append(pols.Warnings, warnings...),
 		Timing:    report.Timing{Load: loadTime, Compile: compileTime, Evaluate: evalTime},
+		Cluster:   inv.ClusterName,
 	})
+	rep.Inputs.APIRequests = apiRequests
 	rep.Timing.Total = time.Since(total)
 	for _, a := range exceptions.Audit() {
 		if strings.Contains(a, "expired") {

@@ -45,6 +45,35 @@ type Inventory struct {
 	// Commits are the last commit touching each file, for repository scans,
 	// keyed by the objects' source paths.
 	Commits map[string]Commit
+	// Unavailable lists the kinds a cluster scan could not list; rules that
+	// need them are skipped, never passed.
+	Unavailable []Unavailable
+	// ClusterName, ServerVersion and CloudProvider describe a scanned
+	// cluster.
+	ClusterName, ServerVersion, CloudProvider string
+}
+
+// Unavailable is a kind that could not be listed, and why.
+type Unavailable struct {
+	Group     string `json:"group"`
+	Version   string `json:"version"`
+	Kind      string `json:"kind"`
+	Resource  string `json:"resource"`
+	Namespace string `json:"namespace,omitempty"`
+	Verb      string `json:"verb"`
+	Reason    string `json:"reason"`
+}
+
+func (u Unavailable) String() string {
+	where := "cluster-wide"
+	if u.Namespace != "" {
+		where = "in namespace " + u.Namespace
+	}
+	gr := u.Resource
+	if u.Group != "" {
+		gr += "." + u.Group
+	}
+	return fmt.Sprintf("cannot %s %s (%s) %s: %s", u.Verb, gr, u.Kind, where, u.Reason)
 }
 
 // RootMode is how one root of a scan was read.

@@ -3,15 +3,14 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/vigilsec/vigil/test/clitest"
 )
 
 var vigil string
@@ -22,11 +21,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	vigil = filepath.Join(dir, "vigil")
-	build := exec.Command("go", "build", "-o", vigil, "./cmd/vigil")
-	build.Dir = repoRoot()
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
+	if vigil, err = clitest.Build(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "build vigil:", err)
 		os.Exit(1)
 	}
@@ -35,59 +30,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
+func repoRoot() string { return clitest.RepoRoot() }
 
-type result struct {
-	code           int
-	stdout, stderr string
-}
-
-func run(t *testing.T, stdin string, args ...string) result {
+func run(t *testing.T, stdin string, args ...string) clitest.Result {
 	t.Helper()
-	cmd := exec.Command(vigil, args...)
-	cmd.Dir = repoRoot()
-	cmd.Env = append(os.Environ(), "NO_COLOR=")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if stdin != "" {
-		cmd.Stdin = strings.NewReader(stdin)
-	}
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code, out.String(), errb.String()}
+	return clitest.Run(t, vigil, nil, stdin, args...)
 }
 
-func (r result) mustCode(t *testing.T, code int) {
-	t.Helper()
-	if r.code != code {
-		t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
-	}
-}
-
-func report(t *testing.T, s string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		t.Fatalf("output is not JSON: %v\n%s", err, s)
-	}
-	return m
-}
+func report(t *testing.T, s string) map[string]any { t.Helper(); return clitest.Report(t, s) }
 
 func controlStatus(t *testing.T, rep map[string]any, id string) string {
 	t.Helper()
-	c, ok := rep["summaryDetails"].(map[string]any)["controls"].(map[string]any)[id].(map[string]any)
-	if !ok {
-		t.Fatalf("control %s not in report", id)
-	}
-	return c["status"].(string)
+	return clitest.ControlStatus(t, rep, id)
 }
 
 const privilegedPod = `apiVersion: v1
@@ -102,25 +56,25 @@ spec:
 
 func TestScanExamples(t *testing.T) {
 	r := run(t, "", "scan", "examples/")
-	r.mustCode(t, 0)
+	r.MustCode(t, 0)
 	for _, want := range []string{"C-0057", "Privileged container", "Compliance score", "Coverage"} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.Stdout)
 		}
 	}
-	if strings.Contains(r.stdout, "\x1b[") {
+	if strings.Contains(r.Stdout, "\x1b[") {
 		t.Error("colour codes written to a pipe")
 	}
 	v := run(t, "", "scan", "examples/", "-v")
-	if !strings.Contains(v.stdout, "examples/shop/api.yaml") || !strings.Contains(v.stdout, "spec.template.spec.containers[1].securityContext.privileged") {
-		t.Errorf("verbose output lacks locations and paths:\n%s", v.stdout)
+	if !strings.Contains(v.Stdout, "examples/shop/api.yaml") || !strings.Contains(v.Stdout, "spec.template.spec.containers[1].securityContext.privileged") {
+		t.Errorf("verbose output lacks locations and paths:\n%s", v.Stdout)
 	}
 }
 
 func TestStdin(t *testing.T) {
 	r := run(t, privilegedPod, "scan", "control", "C-0057", "-", "--format", "json")
-	r.mustCode(t, 0)
-	rep := report(t, r.stdout)
+	r.MustCode(t, 0)
+	rep := report(t, r.Stdout)
 	if controlStatus(t, rep, "C-0057") != "failed" {
 		t.Errorf("privileged pod from stdin should fail C-0057")
 	}
@@ -131,11 +85,11 @@ func TestBrokenFileAmongGoodOnes(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "good.yaml"), []byte(privilegedPod), 0o644)
 	os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [oops\n"), 0o644)
 	r := run(t, "", "scan", "control", "C-0057", dir, "--format", "json")
-	r.mustCode(t, 2)
-	if !strings.Contains(r.stderr, filepath.Join(dir, "broken.yaml")+":4") {
-		t.Errorf("stderr should name the broken file and line:\n%s", r.stderr)
+	r.MustCode(t, 2)
+	if !strings.Contains(r.Stderr, filepath.Join(dir, "broken.yaml")+":4") {
+		t.Errorf("stderr should name the broken file and line:\n%s", r.Stderr)
 	}
-	rep := report(t, r.stdout)
+	rep := report(t, r.Stdout)
 	if controlStatus(t, rep, "C-0057") != "failed" {
 		t.Errorf("the good file must still be scanned")
 	}
@@ -147,53 +101,53 @@ func TestBrokenFileAmongGoodOnes(t *testing.T) {
 
 func TestUnknownNames(t *testing.T) {
 	r := run(t, "", "scan", "control", "C-9999", "examples/")
-	r.mustCode(t, 2)
-	if !strings.Contains(r.stderr, `unknown control "C-9999"`) {
-		t.Errorf("stderr: %s", r.stderr)
+	r.MustCode(t, 2)
+	if !strings.Contains(r.Stderr, `unknown control "C-9999"`) {
+		t.Errorf("stderr: %s", r.Stderr)
 	}
 	r = run(t, "", "scan", "framework", "securty", "examples/")
-	r.mustCode(t, 2)
-	if !strings.Contains(r.stderr, `did you mean "security"`) {
-		t.Errorf("stderr: %s", r.stderr)
+	r.MustCode(t, 2)
+	if !strings.Contains(r.Stderr, `did you mean "security"`) {
+		t.Errorf("stderr: %s", r.Stderr)
 	}
-	run(t, "", "scan", "examples/", "--format", "yaml").mustCode(t, 2)
-	run(t, "", "scan", "examples/", "--exclude-controls", "C-4242").mustCode(t, 2)
-	run(t, "", "scan").mustCode(t, 2)
-	run(t, "", "scan", "examples/", "--severity-threshold", "urgent").mustCode(t, 2)
-	run(t, "", "scan", "does-not-exist/").mustCode(t, 2)
-	run(t, "", "scan", "examples/", "--no-such-flag").mustCode(t, 2)
+	run(t, "", "scan", "examples/", "--format", "yaml").MustCode(t, 2)
+	run(t, "", "scan", "examples/", "--exclude-controls", "C-4242").MustCode(t, 2)
+	run(t, "", "scan").MustCode(t, 2)
+	run(t, "", "scan", "examples/", "--severity-threshold", "urgent").MustCode(t, 2)
+	run(t, "", "scan", "does-not-exist/").MustCode(t, 2)
+	run(t, "", "scan", "examples/", "--no-such-flag").MustCode(t, 2)
 }
 
 func TestGates(t *testing.T) {
 	r := run(t, "", "scan", "examples/", "--severity-threshold", "high")
-	r.mustCode(t, 1)
-	if !strings.Contains(r.stderr, "Gate failed") || !strings.Contains(r.stderr, "C-0057") {
-		t.Errorf("stderr: %s", r.stderr)
+	r.MustCode(t, 1)
+	if !strings.Contains(r.Stderr, "Gate failed") || !strings.Contains(r.Stderr, "C-0057") {
+		t.Errorf("stderr: %s", r.Stderr)
 	}
-	run(t, "", "scan", "examples/hardened/", "--severity-threshold", "low").mustCode(t, 0)
-	run(t, "", "scan", "examples/", "--compliance-threshold", "100").mustCode(t, 1)
-	run(t, "", "scan", "examples/", "--compliance-threshold", "1").mustCode(t, 0)
+	run(t, "", "scan", "examples/hardened/", "--severity-threshold", "low").MustCode(t, 0)
+	run(t, "", "scan", "examples/", "--compliance-threshold", "100").MustCode(t, 1)
+	run(t, "", "scan", "examples/", "--compliance-threshold", "1").MustCode(t, 0)
 }
 
 func TestOutputsToDirectory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "reports")
 	r := run(t, "", "scan", "examples/", "--format", "json,sarif,junit,pretty", "--output", dir)
-	r.mustCode(t, 0)
+	r.MustCode(t, 0)
 	for _, f := range []string{"report.json", "report.sarif", "report.xml", "report.txt"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", f, err)
 		}
 	}
 	single := filepath.Join(t.TempDir(), "out.json")
-	run(t, "", "scan", "examples/", "--format", "json", "-o", single).mustCode(t, 0)
+	run(t, "", "scan", "examples/", "--format", "json", "-o", single).MustCode(t, 0)
 	b, _ := os.ReadFile(single)
 	report(t, string(b))
 }
 
 func TestFilters(t *testing.T) {
 	r := run(t, "", "scan", "examples/", "--format", "json", "--include-namespaces", "logging")
-	r.mustCode(t, 0)
-	for _, res := range report(t, r.stdout)["resources"].([]any) {
+	r.MustCode(t, 0)
+	for _, res := range report(t, r.Stdout)["resources"].([]any) {
 		obj := res.(map[string]any)["object"].(map[string]any)
 		md, _ := obj["metadata"].(map[string]any)
 		if ns, _ := md["namespace"].(string); ns != "" && ns != "logging" {
@@ -201,8 +155,8 @@ func TestFilters(t *testing.T) {
 		}
 	}
 	r = run(t, "", "scan", "examples/", "--format", "json", "--exclude-controls", "C-0057")
-	r.mustCode(t, 0)
-	controls := report(t, r.stdout)["summaryDetails"].(map[string]any)["controls"].(map[string]any)
+	r.MustCode(t, 0)
+	controls := report(t, r.Stdout)["summaryDetails"].(map[string]any)["controls"].(map[string]any)
 	if _, ok := controls["C-0057"]; ok {
 		t.Error("excluded control was evaluated")
 	}
@@ -212,8 +166,8 @@ func TestKubescapeArtifacts(t *testing.T) {
 	art := filepath.Join("pkg", "policy", "testdata", "artifacts")
 	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: h}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: x}]\n"
 	r := run(t, pod, "scan", "-", "--use-artifacts-from", art, "--format", "json")
-	r.mustCode(t, 0)
-	rep := report(t, r.stdout)
+	r.MustCode(t, 0)
+	rep := report(t, r.Stdout)
 	if controlStatus(t, rep, "C-0041") != "failed" {
 		t.Error("framework from the artifacts directory should run by default")
 	}
@@ -222,29 +176,29 @@ func TestKubescapeArtifacts(t *testing.T) {
 		t.Errorf("frameworks = %v", fws)
 	}
 	r = run(t, pod, "scan", "control", "C-0041", "-", "--use-from", filepath.Join(art, "myframework.json"), "--format", "json")
-	r.mustCode(t, 0)
+	r.MustCode(t, 0)
 }
 
 func TestListAndVersion(t *testing.T) {
 	r := run(t, "", "list", "controls", "--format", "json")
-	r.mustCode(t, 0)
+	r.MustCode(t, 0)
 	var controls []map[string]any
-	if err := json.Unmarshal([]byte(r.stdout), &controls); err != nil || len(controls) == 0 {
+	if err := json.Unmarshal([]byte(r.Stdout), &controls); err != nil || len(controls) == 0 {
 		t.Fatalf("list controls: %v", err)
 	}
 	r = run(t, "", "list", "frameworks")
-	r.mustCode(t, 0)
-	if !strings.Contains(r.stdout, "security") {
-		t.Errorf("list frameworks:\n%s", r.stdout)
+	r.MustCode(t, 0)
+	if !strings.Contains(r.Stdout, "security") {
+		t.Errorf("list frameworks:\n%s", r.Stdout)
 	}
-	run(t, "", "list", "inputs").mustCode(t, 0)
-	run(t, "", "list", "nonsense").mustCode(t, 2)
+	run(t, "", "list", "inputs").MustCode(t, 0)
+	run(t, "", "list", "nonsense").MustCode(t, 2)
 	r = run(t, "", "version")
-	r.mustCode(t, 0)
-	if !strings.HasPrefix(r.stdout, "vigil ") {
-		t.Errorf("version: %s", r.stdout)
+	r.MustCode(t, 0)
+	if !strings.HasPrefix(r.Stdout, "vigil ") {
+		t.Errorf("version: %s", r.Stdout)
 	}
-	run(t, "", "completion", "bash").mustCode(t, 0)
+	run(t, "", "completion", "bash").MustCode(t, 0)
 }
 
 // TestRealManifests scans the kubernetes/examples repository: everything
@@ -255,13 +209,13 @@ func TestRealManifests(t *testing.T) {
 		t.Skip("corpus not available")
 	}
 	r := run(t, "", "scan", "framework", "all", corpus, "--format", "json")
-	if r.code != 0 && r.code != 2 {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	if r.Code != 0 && r.Code != 2 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
-	if strings.Contains(r.stderr, "panic") {
-		t.Fatalf("panic:\n%s", r.stderr)
+	if strings.Contains(r.Stderr, "panic") {
+		t.Fatalf("panic:\n%s", r.Stderr)
 	}
-	rep := report(t, r.stdout)
+	rep := report(t, r.Stdout)
 	objects := rep["vigil"].(map[string]any)["inputs"].(map[string]any)["objects"].(float64)
 	if objects < 250 {
 		t.Errorf("only %v objects read from the corpus", objects)

@@ -44,13 +44,13 @@ func itoa(f float64) string { return strconv.Itoa(int(f)) }
 func TestHelmChartLocations(t *testing.T) {
 	chart := filepath.Join("pkg", "source", "helm", "testdata", "demo")
 	r := run(t, "", "scan", "control", "C-0057,C-0017,C-0270", chart, "--format", "json")
-	r.mustCode(t, 0)
-	locs := findingLocations(t, report(t, r.stdout))
+	r.MustCode(t, 0)
+	locs := findingLocations(t, report(t, r.Stdout))
 	priv := locs["C-0057 spec.template.spec.containers[0].securityContext.privileged"]
 	if !strings.HasSuffix(priv, "templates/deployment.yaml:24") {
 		t.Errorf("privileged: true is a template literal at templates/deployment.yaml:24, got %q (all: %v)", priv, locs)
 	}
-	for _, res := range report(t, r.stdout)["resources"].([]any) {
+	for _, res := range report(t, r.Stdout)["resources"].([]any) {
 		src := res.(map[string]any)["source"].(map[string]any)
 		if src["fileType"] != "Helm Chart" || src["helmChartName"] != "demo" {
 			t.Errorf("source = %v", src)
@@ -61,8 +61,8 @@ func TestHelmChartLocations(t *testing.T) {
 	values := filepath.Join(t.TempDir(), "prod.yaml")
 	os.WriteFile(values, []byte("resources:\n  limits:\n    cpu: null\n    memory: 64Mi\n"), 0o644)
 	r = run(t, "", "scan", "control", "C-0270", chart, "-f", values, "--format", "json")
-	r.mustCode(t, 0)
-	locs = findingLocations(t, report(t, r.stdout))
+	r.MustCode(t, 0)
+	locs = findingLocations(t, report(t, r.Stdout))
 	if cpu := locs["C-0270 spec.template.spec.containers[0].resources.limits.cpu"]; cpu != values+":2" {
 		t.Errorf("a missing limit should point at resources.limits in %s (line 2), got %q", values, cpu)
 	}
@@ -87,20 +87,20 @@ func TestCorpusCharts(t *testing.T) {
 		want, isSpecial := special[e.Name()]
 		switch {
 		case isSpecial:
-			if r.code != 2 || !strings.Contains(r.stderr, want) {
-				t.Errorf("%s: exit %d, want 2 with %q:\n%s", e.Name(), r.code, want, r.stderr)
+			if r.Code != 2 || !strings.Contains(r.Stderr, want) {
+				t.Errorf("%s: exit %d, want 2 with %q:\n%s", e.Name(), r.Code, want, r.Stderr)
 			}
-		case r.code != 0:
-			t.Errorf("%s: exit %d:\n%s", e.Name(), r.code, r.stderr)
+		case r.Code != 0:
+			t.Errorf("%s: exit %d:\n%s", e.Name(), r.Code, r.Stderr)
 		}
-		rep := report(t, r.stdout)
+		rep := report(t, r.Stdout)
 		if n := rep["vigil"].(map[string]any)["inputs"].(map[string]any)["objects"].(float64); n == 0 {
 			t.Errorf("%s: no objects scanned", e.Name())
 		}
 	}
 	r := run(t, "", "scan", filepath.Join(dir, "prometheus-postgres-exporter"), "--set", "config.datasource.password=s3cret", "--format", "json")
-	r.mustCode(t, 0)
-	if strings.Contains(r.stdout, "s3cret") {
+	r.MustCode(t, 0)
+	if strings.Contains(r.Stdout, "s3cret") {
 		t.Error("a value set on the command line leaked into the report")
 	}
 }
@@ -109,8 +109,8 @@ func TestCorpusCharts(t *testing.T) {
 func TestKustomizeLocations(t *testing.T) {
 	overlay := filepath.Join("pkg", "source", "kustomize", "testdata", "app", "overlays", "prod")
 	r := run(t, "", "scan", "control", "C-0057", overlay, "--format", "json")
-	r.mustCode(t, 0)
-	locs := findingLocations(t, report(t, r.stdout))
+	r.MustCode(t, 0)
+	locs := findingLocations(t, report(t, r.Stdout))
 	// The overlay's JSON6902 patch adds a securityContext with
 	// privileged: true to the base's second container (the strategic merge
 	// patch reorders containers, so it is containers[0] in the output).
@@ -146,8 +146,8 @@ func TestGitRepository(t *testing.T) {
 		t.Fatalf("%v %s", err, out)
 	}
 	r := run(t, "", "scan", "control", "C-0057", "file://"+bare+"//deploy?ref=main", "--format", "json")
-	r.mustCode(t, 0)
-	rep := report(t, r.stdout)
+	r.MustCode(t, 0)
+	rep := report(t, r.Stdout)
 	if controlStatus(t, rep, "C-0057") != "failed" {
 		t.Fatal("the privileged pod in the repository should fail")
 	}
@@ -158,7 +158,7 @@ func TestGitRepository(t *testing.T) {
 	if lc := src["lastCommit"].(map[string]any); lc["message"] == nil || !strings.Contains(lc["message"].(string), "privileged pod") || lc["committerName"] != "Ann" {
 		t.Errorf("lastCommit = %v", lc)
 	}
-	if strings.Contains(r.stdout, os.TempDir()+"/vigil-git-") {
+	if strings.Contains(r.Stdout, os.TempDir()+"/vigil-git-") {
 		t.Error("the temporary checkout directory leaked into the report")
 	}
 }

@@ -353,11 +353,13 @@ type coverage struct {
 }
 
 type inputs struct {
-	Files   int                 `json:"files"`
-	Objects int                 `json:"objects"`
-	Modes   []source.RootMode   `json:"modes"`
-	Errors  []source.InputError `json:"errors"`
-	Notes   []source.Note       `json:"notes"`
+	Files       int                  `json:"files"`
+	Objects     int                  `json:"objects"`
+	APIRequests int64                `json:"apiRequests,omitempty"`
+	Unavailable []source.Unavailable `json:"unavailable,omitempty"`
+	Modes       []source.RootMode    `json:"modes"`
+	Errors      []source.InputError  `json:"errors"`
+	Notes       []source.Note        `json:"notes"`
 }
 
 func build(r *report.Report, opts Options) *document {
@@ -397,6 +399,7 @@ func build(r *report.Report, opts Options) *document {
 			Coverage: coverage{Total: r.Coverage.Total, Evaluated: r.Coverage.Evaluated,
 				Percent: round(r.Coverage.Percent), ErroredObjects: r.Coverage.ErroredObjects},
 			Inputs: inputs{Files: len(r.Inputs.Files), Objects: r.Inputs.Objects, Modes: nonNil(r.Inputs.Modes),
+				APIRequests: r.Inputs.APIRequests, Unavailable: r.Inputs.Unavailable,
 				Errors: nonNil(r.Inputs.Errors), Notes: nonNil(r.Inputs.Notes)},
 			Warnings: nonNil(r.Warnings),
 			Timing: map[string]float64{

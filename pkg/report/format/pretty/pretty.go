@@ -15,6 +15,7 @@ import (
 	"github.com/vigilsec/vigil/pkg/object"
 	"github.com/vigilsec/vigil/pkg/policy"
 	"github.com/vigilsec/vigil/pkg/report"
+	"github.com/vigilsec/vigil/pkg/source"
 )
 
 // Options configure the pretty output.
@@ -96,9 +97,12 @@ func (p *printer) header(r *report.Report) {
 		}
 		what = plural(len(names), "framework", "frameworks") + " " + strings.Join(names, ", ")
 	}
-	p.printf("%s %s: %s and %s against %s (%s)\n",
-		p.style("Vigil", bold), r.VigilVersion,
-		plural(len(r.Inputs.Files), "file", "files"), plural(r.Inputs.Objects, "object", "objects"),
+	from := plural(len(r.Inputs.Files), "file", "files")
+	if r.Target.Kind == source.TargetCluster {
+		from = "cluster " + r.Target.Cluster
+	}
+	p.printf("%s %s: %s, %s, against %s (%s)\n",
+		p.style("Vigil", bold), r.VigilVersion, from, plural(r.Inputs.Objects, "object", "objects"),
 		what, plural(len(r.Controls), "control", "controls"))
 	for _, m := range r.Inputs.Modes {
 		switch m.Mode {
@@ -231,6 +235,12 @@ func (p *printer) problems(r *report.Report) {
 		p.printf("\n%s\n", p.style("Not evaluated:", bold, yellow))
 		for _, s := range r.Coverage.Skipped {
 			p.printf("  %s %s: %s\n", s.ID, s.Name, s.Reason)
+		}
+	}
+	if len(r.Inputs.Unavailable) > 0 {
+		p.printf("\n%s\n", p.style("Not listed (controls that need these kinds were skipped):", bold, yellow))
+		for _, u := range r.Inputs.Unavailable {
+			p.printf("  %s\n", u.String())
 		}
 	}
 	if len(r.Inputs.Errors) > 0 {
