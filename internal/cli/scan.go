@@ -24,6 +24,8 @@ type scanFlags struct {
 	verbose             bool
 	noColor             bool
 	useFrom             []string
+	policyDirs          []string
+	frameworks          []string
 	artifactsDir        string
 	controlsConfig      string
 	exceptions          string
@@ -107,6 +109,8 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (also NO_COLOR=1)")
 	fl.StringSliceVar(&f.useFrom, "use-from", nil, "load frameworks or controls from Kubescape policy JSON files (comma-separated)")
 	fl.StringVar(&f.artifactsDir, "use-artifacts-from", "", "load policies from a Kubescape artifacts directory (framework JSON, controls-inputs.json, exceptions.json)")
+	fl.StringSliceVar(&f.frameworks, "frameworks", nil, "frameworks to scan when the command names none (not with scan framework or scan control) (comma-separated; a config-file default)")
+	fl.StringSliceVar(&f.policyDirs, "policy-dir", nil, "load custom controls (Rego with METADATA) from these directories (repeatable, comma-separated; see docs/CUSTOM-CONTROLS.md)")
 	fl.StringVar(&f.controlsConfig, "controls-config", "", "control inputs file ({\"key\": [\"value\", ...]}) overriding the defaults")
 	fl.StringVar(&f.exceptions, "exceptions", "", "posture exceptions file (Kubescape's exception policy JSON); excepted failures are reported as passed w/exceptions")
 	fl.StringSliceVar(&f.includeNamespaces, "include-namespaces", nil, "scan only objects in these namespaces (comma-separated)")
@@ -164,6 +168,9 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 	if err != nil {
 		return usageErr("--max-file-size: %v", err)
 	}
+	if len(frameworks) == 0 && len(controls) == 0 {
+		frameworks = scan.SplitList(f.frameworks)
+	}
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
@@ -172,6 +179,7 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 	opts := scan.Options{
 		PolicyOptions: scan.PolicyOptions{
 			UseFrom: scan.SplitList(f.useFrom), ArtifactsDir: f.artifactsDir, ControlsConfig: f.controlsConfig,
+			PolicyDirs: scan.SplitList(f.policyDirs),
 		},
 		Paths: paths,
 		Inputs: scan.InputOptions{

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/vigilsec/vigil/internal/suggest"
 )
 
 // Set is every framework, control and control input known to a scan.
@@ -68,6 +70,26 @@ func (s *Set) AddFramework(fw *Framework) {
 	s.frameworks = append(s.frameworks, fw)
 }
 
+// ReplaceControl adds c, replacing a control of the same ID everywhere:
+// in the set and in every framework that holds it, so a user's control
+// takes the built-in one's place in the built-in frameworks too. It
+// returns the control replaced, or nil.
+func (s *Set) ReplaceControl(c *Control) *Control {
+	old := s.controls[c.ControlID]
+	s.AddControl(c)
+	if old == nil {
+		return nil
+	}
+	for _, f := range s.frameworks {
+		for i, fc := range f.Controls {
+			if fc == old {
+				f.Controls[i] = c
+			}
+		}
+	}
+	return old
+}
+
 // Frameworks returns the frameworks in load order.
 func (s *Set) Frameworks() []*Framework { return s.frameworks }
 
@@ -125,7 +147,7 @@ type UnknownError struct {
 
 func (e *UnknownError) Error() string {
 	msg := fmt.Sprintf("unknown %s %q", e.What, e.Name)
-	if s := suggest(e.Name, e.Known); s != "" {
+	if s := suggest.Closest(e.Name, e.Known); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return msg + fmt.Sprintf("; run `vigil list %ss` to see them", e.What)
@@ -212,43 +234,6 @@ func uniqueFrameworks(in []*Framework) []*Framework {
 		}
 	}
 	return out
-}
-
-// suggest returns the known name closest to n, if it is close enough to be
-// a plausible typo.
-func suggest(n string, known []string) string {
-	best, bestD := "", 1<<30
-	ln := strings.ToLower(n)
-	for _, k := range known {
-		d := levenshtein(ln, strings.ToLower(k))
-		if d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if bestD <= max(2, len(n)/3) {
-		return best
-	}
-	return ""
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Inputs are control inputs: key → list of values.

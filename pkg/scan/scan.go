@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vigilsec/vigil/pkg/engine"
 	"github.com/vigilsec/vigil/pkg/policy"
+	"github.com/vigilsec/vigil/pkg/policy/custom"
 	"github.com/vigilsec/vigil/pkg/policy/exception"
 	"github.com/vigilsec/vigil/pkg/policy/library"
 	"github.com/vigilsec/vigil/pkg/report"
@@ -34,6 +36,9 @@ type PolicyOptions struct {
 	ArtifactsDir string
 	// ControlsConfig is a control-inputs file that overrides the defaults.
 	ControlsConfig string
+	// PolicyDirs are directories (or files) of custom controls: Rego files
+	// with METADATA, and their tests (see docs/CUSTOM-CONTROLS.md).
+	PolicyDirs []string
 }
 
 // Policies is a loaded policy set and where it came from.
@@ -42,6 +47,8 @@ type Policies struct {
 	Lib *library.Library
 	// UserFrameworks are the frameworks loaded from user files, in order.
 	UserFrameworks []*policy.Framework
+	// Custom are the custom controls of PolicyDirs (nil without any).
+	Custom *custom.Set
 	// ExceptionsPath is an exceptions.json found in the artifacts directory.
 	ExceptionsPath string
 	Warnings       []string
@@ -81,6 +88,19 @@ func LoadPolicies(opts PolicyOptions) (*Policies, error) {
 		}
 		p.UserFrameworks = append(p.UserFrameworks, fws...)
 	}
+	if len(opts.PolicyDirs) > 0 {
+		// Custom controls come last, so they replace built-in or Kubescape
+		// controls of the same ID (with a warning).
+		cs, err := custom.Load(context.Background(), opts.PolicyDirs, lib)
+		if err != nil {
+			return nil, err
+		}
+		p.Custom = cs
+		p.Warnings = append(p.Warnings, cs.Warnings...)
+		p.Warnings = append(p.Warnings, cs.AddTo(p.Set, lib)...)
+		// The engine compiles simple-contract sources as shared modules.
+		lib.Modules = append(lib.Modules, cs.Modules...)
+	}
 	if opts.ControlsConfig != "" {
 		in, err := policy.LoadInputsFile(opts.ControlsConfig)
 		if err != nil {
@@ -91,25 +111,86 @@ func LoadPolicies(opts PolicyOptions) (*Policies, error) {
 	return p, nil
 }
 
-// Select picks the controls of a scan: the named frameworks, or the named
-// controls, or by default the frameworks loaded from user files, or the
-// default built-in framework.
+// Select picks the controls of a scan: the named frameworks (names or
+// frameworks files), or the named controls, or by default the frameworks
+// loaded from user files, or the default built-in framework. By default,
+// custom controls that name no framework run too.
 func (p *Policies) Select(frameworks, controls, exclude []string) (*policy.Selection, error) {
+	frameworks, err := p.frameworkFiles(frameworks)
+	if err != nil {
+		return nil, err
+	}
+	if p.Custom != nil {
+		p.Warnings = append(p.Warnings, p.Custom.Unjoined(p.Set)...)
+	}
 	switch {
 	case len(controls) > 0:
 		return p.Set.SelectControls(controls, exclude)
 	case len(frameworks) > 0:
 		return p.Set.SelectFrameworks(frameworks, exclude)
-	case len(p.UserFrameworks) > 0:
-		var names []string
+	}
+	names := []string{DefaultFramework}
+	if len(p.UserFrameworks) > 0 {
+		names = nil
 		for _, f := range p.UserFrameworks {
 			if !slices.Contains(names, f.Name) {
 				names = append(names, f.Name)
 			}
 		}
-		return p.Set.SelectFrameworks(names, exclude)
 	}
-	return p.Set.SelectFrameworks([]string{DefaultFramework}, exclude)
+	sel, err := p.Set.SelectFrameworks(names, exclude)
+	if err != nil || p.Custom == nil {
+		return sel, err
+	}
+	drop := map[string]bool{}
+	for _, id := range exclude {
+		if c := p.Set.Control(id); c != nil {
+			drop[c.ControlID] = true
+		}
+	}
+	for _, c := range p.Custom.Free() {
+		if !drop[c.ControlID] && !slices.Contains(sel.Controls, c) {
+			sel.Controls = append(sel.Controls, c)
+		}
+	}
+	return sel, nil
+}
+
+// frameworkFiles loads the framework arguments that are frameworks files
+// (see custom.IsFrameworkPath) into the set and returns every argument as
+// a framework name. Custom controls naming a file's framework join it.
+func (p *Policies) frameworkFiles(args []string) ([]string, error) {
+	out := make([]string, 0, len(args))
+	for _, a := range args {
+		if !custom.IsFrameworkPath(a) {
+			out = append(out, a)
+			continue
+		}
+		ff, err := custom.ReadFramework(a)
+		if errors.Is(err, fs.ErrNotExist) && p.Set.Framework(a) != nil {
+			// A framework name with a dot or slash in it, not a file.
+			out = append(out, a)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if prev := p.Set.Framework(ff.Name); prev != nil {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("framework %q from %s replaces the framework of that name from %s", ff.Name, a, prev.Origin))
+		}
+		var joiners []*policy.Control
+		if p.Custom != nil {
+			for _, c := range p.Custom.Controls {
+				joiners = append(joiners, c.Control)
+			}
+		}
+		fw, err := ff.AddTo(p.Set, joiners)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fw.Name)
+	}
+	return out, nil
 }
 
 // Options configure a scan.

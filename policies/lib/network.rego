@@ -46,7 +46,11 @@ _labels_at := {k: array.concat(split(p, "."), ["labels"]) | some k, p in workloa
 # labels_path is the dotted path of the pod labels of a workload.
 labels_path(w) := concat(".", [workload.meta_prefix[w.kind], "labels"])
 
-host_network(w) if workload.pod_spec(w).hostNetwork == true
+host_network(w) if object.get(w, _host_network_at[w.kind], false) == true
+
+# (Read at a path by kind rather than through workload.pod_spec: this is
+# asked of every workload of a scan.)
+_host_network_at := {k: array.concat(p, ["hostNetwork"]) | some k, p in workload.spec_path}
 
 # make builds an alert. paths may hold "failed", "review", "delete" (lists
 # of paths) and "fix" (list of {path, value}); related is the alert's
@@ -140,17 +144,28 @@ label_key(ns, k, v) := [ns, k, v]
 # first_label is the key of a Service selector under which it is indexed.
 first_label(sel) := min(object.keys(sel))
 
+# The objects of the input by kind, in input order. Rules iterate these
+# rather than `input`: each list is built once per evaluation of a group of
+# rules, where a scan of the whole input in every rule costs more than most
+# rules do.
 services := [s | some s in input; s.kind == "Service"]
+
+workloads := [w | some w in input; workload.spec_path[w.kind]]
+
+ingresses := [i | some i in input; i.kind == "Ingress"]
 
 # services_by_label files each Service with a selector under its namespace,
 # its first selector key and that key's value. A workload looks up each of
 # its labels whose key is the first key of some Service (usually one or
 # two keys, such as app).
-_service_entries := [[k, s] |
+# (Written out rather than through service_selector, first_label and
+# label_key: this runs for every Service of a scan.)
+_service_entries := [[[namespace(s), f, sel[f]], s] |
 	some s in services
-	sel := service_selector(s)
-	f := first_label(sel)
-	k := label_key(namespace(s), f, sel[f])
+	sel := s.spec.selector
+	is_object(sel)
+	count(sel) > 0
+	f := min(object.keys(sel))
 ]
 
 _services_by_label_at(k) := v if {
@@ -163,6 +178,33 @@ services_by_label := {k: ss |
 }
 
 service_first_keys := {e[0][1] | some e in _service_entries}
+
+# _selection lists every [Service, workload] pair of the input where the
+# Service's selector selects the workload's pods, workloads in input order.
+# It is built once from the workload side (each workload looks its labels
+# up in services_by_label); the indexes below read it by Service and by
+# workload, keyed by the objects themselves (distinct inputs are distinct
+# values: the engine marks copies of an object defined twice).
+# (The pod labels are read as pod_labels reads them, without its fallback
+# to {} for a missing or malformed field: no Service selects such pods
+# either way.)
+_selection := [[s, w] |
+	some w in workloads
+	labels := object.get(w, _labels_at[w.kind], {})
+	some k in service_first_keys
+	v := labels[k]
+	some s in services_by_label[[namespace(w), k, v]]
+	every sk, sv in s.spec.selector {
+		labels[sk] == sv
+	}
+]
+
+# selected_workloads maps each Service that selects scanned workloads to
+# them, in input order (Services that select none are not keys).
+selected_workloads := {s: ws |
+	some s in {p[0] | some p in _selection}
+	ws := [p[1] | some p in _selection; p[0] == s]
+}
 
 # services_selecting lists the Services that select a workload's pods.
 services_selecting(w) := [s |
@@ -177,8 +219,7 @@ services_selecting(w) := [s |
 # workloads_by_label files each workload under those of its pod labels
 # whose key is the first key of some Service selector.
 _workload_entries := [[k, w] |
-	some w in input
-	workload.is_workload(w)
+	some w in workloads
 	labels := pod_labels(w)
 	some lk in service_first_keys
 	lv := labels[lk]
@@ -195,15 +236,33 @@ workloads_by_label := {k: ws |
 }
 
 # workload_namespaces are the namespaces that hold scanned workloads.
-workload_namespaces := {namespace(w) | some w in input; workload.is_workload(w)}
+workload_namespaces := {namespace(w) | some w in workloads}
+
+# workloads_by_namespace files the workloads of the input under their
+# namespace, in input order. Rules whose verdict mostly depends on the
+# namespace (NetworkPolicies that isolate every pod of it) test each of
+# workload_namespaces first, and look at the workloads of those that can
+# fail only.
+workloads_by_namespace := {ns: [w | some w in workloads; namespace(w) == ns] | some ns in workload_namespaces}
+
+# host_network_workloads lists the workloads of the input whose pods run on
+# the host network, where NetworkPolicies do not apply.
+host_network_workloads := [w | some w in workloads; host_network(w)]
 
 # workloads_selected_by lists the scanned workloads a Service selects.
-workloads_selected_by(svc) := [w |
+# (For a Service of the input, selected_workloads has the answer.)
+workloads_selected_by(svc) := ws if {
+	ws := selected_workloads[svc]
+} else := [] if {
+	_service_set[svc]
+} else := [w |
 	sel := service_selector(svc)
 	f := first_label(sel)
 	some w in _workloads_by_label_at(label_key(namespace(svc), f, sel[f]))
 	service_selects(svc, pod_labels(w))
 ]
+
+_service_set := {s | some s in services}
 
 # selector_paths are the pod label paths of a workload that the Services
 # select it by.
@@ -254,11 +313,14 @@ else := {}
 
 service_key(ns, name) := [ns, name]
 
-_routes := [r |
-	some ing in input
-	ing.kind == "Ingress"
+# ingress_routes lists the routes of the Ingresses of the input to
+# Services, as {"key" ([namespace, Service name]), "ingress", "path",
+# "port"}.
+ingress_routes := [r |
+	some ing in ingresses
+	ns := namespace(ing)
 	some b in ingress_backends(ing)
-	r := {"key": service_key(namespace(ing), b.name), "ingress": ing, "path": b.path, "port": b.port}
+	r := {"key": [ns, b.name], "ingress": ing, "path": b.path, "port": b.port}
 ]
 
 _routes_by_service_at(k) := v if {
@@ -266,8 +328,8 @@ _routes_by_service_at(k) := v if {
 } else := []
 
 routes_by_service := {k: rs |
-	some k in {r.key | some r in _routes}
-	rs := [r | some r in _routes; r.key == k]
+	some k in {r.key | some r in ingress_routes}
+	rs := [r | some r in ingress_routes; r.key == k]
 }
 
 # service_routes lists the Ingress routes to a Service, as {"ingress",
@@ -292,13 +354,16 @@ direct_paths(svc) := array.concat(
 
 # exposed is true for a Service reachable from outside the cluster: of type
 # NodePort or LoadBalancer, with externalIPs, or routed to by an Ingress.
-exposed(svc) if svc.spec.type in {"NodePort", "LoadBalancer"}
+# (An else chain: the first test that holds settles it.)
+exposed(svc) if {
+	svc.spec.type in {"NodePort", "LoadBalancer"}
+} else if {
+	count(svc.spec.externalIPs) > 0
+} else if {
+	_routed[[namespace(svc), svc.metadata.name]]
+}
 
-exposed(svc) if count(svc.spec.externalIPs) > 0
-
-exposed(svc) if _routed[service_key(namespace(svc), svc.metadata.name)]
-
-_routed := {r.key | some r in _routes}
+_routed := {r.key | some r in ingress_routes}
 
 # how_exposed says in words how a Service is reachable from outside.
 how_exposed(svc) := concat(", ", array.concat(
@@ -312,10 +377,30 @@ how_exposed(svc) := concat(", ", array.concat(
 # exposure_text describes the Services exposing a workload.
 exposure_text(svcs) := concat(", ", {sprintf("Service/%s (%s)", [s.metadata.name, how_exposed(s)]) | some s in svcs})
 
+# exposure maps each workload of the input that an externally reachable
+# Service selects to those Services (in the order exposing_services lists
+# them). Rules about exposed workloads iterate it instead of the input:
+# only these workloads can fail them.
+exposure := {w: ss |
+	some w in {p[1] | some p in _exposure_pairs}
+	ss := [p[0] | some p in _exposure_pairs; p[1] == w]
+}
+
+_exposure_pairs := [p | some p in _selection; _exposed_set[p[0]]]
+
+# exposed_services lists the externally reachable Services of the input, in
+# input order.
+exposed_services := [s | some s in services; _exposed_set[s]]
+
+_exposed_set := {s | some s in services; exposed(s)}
+
 # exposing_services lists the externally reachable Services that select a
-# workload's pods. Only exposed Services are indexed, so the lookup is
-# cheap for the many workloads nothing exposes.
-exposing_services(w) := [s |
+# workload's pods. (For a workload of the input, exposure has the answer.)
+exposing_services(w) := ss if {
+	ss := exposure[w]
+} else := [] if {
+	_workload_set[w]
+} else := [s |
 	labels := pod_labels(w)
 	ns := namespace(w)
 	some k in _exposed_first_keys
@@ -323,6 +408,8 @@ exposing_services(w) := [s |
 	some s in _exposed_by_label_at(label_key(ns, k, v))
 	service_selects(s, labels)
 ]
+
+_workload_set := {w | some w in workloads}
 
 _exposed_by_label_at(k) := v if {
 	v := exposed_by_label[k]
@@ -346,6 +433,11 @@ exposure_related(svcs) := array.concat(
 	[{"object": s, "failedPaths": direct_paths(s), "reviewPaths": []} | some s in svcs],
 	ingress_related([r | some s in svcs; some r in service_routes(s)]),
 )
+
+# related_objects is exposure_related(svcs) without duplicates, in the
+# order of make's relatedObjects: rules about exposed workloads build it
+# once per workload (the call is cached) rather than once per alert.
+related_objects(svcs) := [r | some r in {x | some x in exposure_related(svcs)}]
 
 ingress_related(routes) := [{"object": ing, "failedPaths": paths, "reviewPaths": []} |
 	some name in {r.ingress.metadata.name | some r in routes}

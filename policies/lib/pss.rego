@@ -52,6 +52,13 @@ container_sc(c) := sc if {
 	is_object(sc)
 } else := {}
 
+# container_label names an element of workload.input_containers as the
+# messages of the Pod Security Standards controls do: `container "app" in
+# Deployment/web`, the name quoted by sprintf's %q. Rules call it for
+# findings only; OPA caches it, so the controls that report the same
+# container format it once.
+container_label(c) := sprintf("container %q in %s", [c.container.name, concat("/", [c.obj.kind, c.obj.metadata.name])])
+
 # quoted renders names as "a", "b" for messages.
 quoted(names) := concat(", ", [sprintf("%q", [n]) | some n in names])
 
@@ -61,9 +68,9 @@ container_word(names) := "container" if count(names) == 1
 else := "containers"
 
 # verb picks the singular or plural form of a verb for a list of names.
-verb(names, singular, _) := singular if count(names) == 1
+verb(names, singular, plural) := singular if count(names) == 1
 
-verb(names, _, plural) := plural if count(names) != 1
+else := plural if count(names) != 1
 
 # --- Label selectors -------------------------------------------------------
 

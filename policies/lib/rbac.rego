@@ -108,32 +108,28 @@ system_namespaces := {"kube-system"}
 # identity. The broad groups (system:authenticated, system:unauthenticated,
 # system:serviceaccounts, system:serviceaccounts:<ns>), system:anonymous and
 # service accounts of other namespaces are not exempt.
-system_subject(v) if {
+#
+# It is one else chain ending in false, so that it is always defined: OPA
+# caches a function's result per argument only when the result is defined,
+# and every RBAC rule of a group asks this of every vector.
+system_subject(v) := true if {
 	startswith(v.name, "system:")
 	not v.name in broad_groups
 	not startswith(v.name, "system:serviceaccount:")
 	not startswith(v.name, "system:serviceaccounts:")
-}
-
-system_subject(v) if {
+} else := true if {
 	v.kind == "ServiceAccount"
 	subject_namespace(v) in system_namespaces
-}
-
-system_subject(v) if {
+} else := true if {
 	some ns in system_namespaces
 	startswith(v.name, concat("", ["system:serviceaccount:", ns, ":"]))
-}
-
-system_subject(v) if {
+} else := true if {
 	some ns in system_namespaces
 	v.name == concat("", ["system:serviceaccounts:", ns])
-}
-
-system_subject(v) if {
+} else := true if {
 	v.kind == "User"
 	v.name == "kube-apiserver-kubelet-client"
-}
+} else := false
 
 # ---------------------------------------------------------------------------
 # Matching policy rules
@@ -210,17 +206,15 @@ _scope(false) := "namespace"
 
 # _names_ok decides whether a rule limited by resourceNames (names) counts
 # for a capability target and verb.
-_names_ok(names, _, _, _) if count(names) == 0
-
-_names_ok(names, cap, res, verb) if {
-	count(names) > 0
+# (An else chain: most rules list no names, and then nothing else is
+# evaluated.)
+_names_ok(names, cap, res, verb) := true if {
+	count(names) == 0
+} else := true if {
 	cap.named == true
 	not cap.onlyNames
 	not _unnamed_request(res, verb)
-}
-
-_names_ok(names, cap, res, verb) if {
-	count(names) > 0
+} else := true if {
 	some n in names
 	n in cap.onlyNames
 	not _unnamed_request(res, verb)
@@ -232,10 +226,10 @@ _unnamed_request(res, "create") if not contains(res, "/")
 
 _unnamed_request(_, "deletecollection") := true
 
-_group_ok(groups, _) if "*" in groups
-
-_group_ok(groups, g) if {
-	not "*" in groups
+# _group_ok is true when a rule's apiGroups cover the API group g.
+_group_ok(groups, g) := true if {
+	"*" in groups
+} else := true if {
 	g in groups
 }
 
@@ -254,6 +248,17 @@ rule_hits(r, id, cluster) := {h |
 	names := _names_of(r)
 	_names_ok(names, caps[id], t[1], v)
 	h := {"verb": v, "resource": t[1], "vi": vi, "ri": ri, "names": names}
+}
+
+# rule_caps are the capabilities one policy rule can grant, judged by its
+# resources and verbs entries only, for a binding that is cluster-wide
+# (cluster = true) or namespaced: a superset of the ids for which
+# rule_hits is not empty, cheap to compute, to call rule_hits only for
+# those.
+rule_caps(r, cluster) := {id | some id in by_resource & by_verb} if {
+	targets := _res_targets[_scope(cluster)]
+	by_resource := {id | some res in r.resources; some id, _ in targets[res]}
+	by_verb := {id | some rv in r.verbs; some id in _verb_index[rv]}
 }
 
 # ---------------------------------------------------------------------------
@@ -323,41 +328,123 @@ cluster_wide(vector) if {
 
 # hits is everything a vector's binding grants of the capability caps[id]:
 # {"verb", "resource", "names", "at"}, where "at" locates the grant (see
-# paths). It is rule_hits inlined, as it runs for every vector of every
-# RBAC control; the built-in roles are judged by name when their role
-# object is not scanned.
-hits(vector, id) := {x |
-	vt := _verb_table[id]
-	some bi, b in vector.relatedObjects
-	rt := _res_table[id][_binding_scope[b.kind]]
+# paths). The built-in roles are judged by name when their role object is
+# not scanned. It is a look-up in grant_index, which finds the grants of
+# every capability at once.
+hits(vector, id) := object.get(grant_index(vector), id, set())
+
+# grant_index is {id: hits(vector, id)} for every capability of caps that
+# a vector's binding grants (capabilities it does not grant are absent).
+# RBAC controls look their capability up here. It is built once per vector
+# for the whole group of RBAC rules evaluated together (OPA caches a
+# function's result per argument within a query), walking the role once
+# for all capabilities rather than once per capability.
+#
+# A vector has one binding (see binding); its role is either scanned, or
+# a built-in ClusterRole judged by name, or unknown (nothing is granted).
+grant_index(vector) := _builtin_index(name, _binding_scope[b.kind], bi) if {
+	name := builtin_role(vector)
+	[bi, b] := binding(vector)
+} else := {id: hs |
+	some id in {id | some [id, _] in found}
+	hs := {x | some [i, xs] in found; i == id; some x in xs}
+	count(hs) > 0
+} if {
+	found := _role_grants(vector)
+}
+
+# _role_grants lists what a vector's scanned role grants, as [id, hits]
+# pairs: one per rule, resources entry and capability with a target that
+# the entry covers and a verb that one of the rule's verbs entries covers.
+# The tables are bound to local variables once, as look-ups in locals are
+# cheaper than in rules of the package.
+_role_grants(vector) := [[id, xs] |
+	verb_table := _verb_table
+	verb_caps := _verb_index
+	some b in vector.relatedObjects
+	targets := _res_targets[_binding_scope[b.kind]]
 	some ri, r in vector.relatedObjects
 	_role_kinds[r.kind]
 	some j, pr in r.rules
-	some vi, rv in pr.verbs
-	some v in vt[rv]
-	some k, res in pr.resources
-	some t in rt[res]
-	_group_ok(pr.apiGroups, t[0])
+	# the capabilities with a verb this rule grants
+	by_verb := {id | some rv in pr.verbs; some id in verb_caps[rv]}
+	groups := _covered_groups(pr.apiGroups)
 	names := _names_of(pr)
-	_names_ok(names, caps[id], t[1], v)
-	x := {"verb": v, "resource": t[1], "names": names, "at": [ri, j, vi, k]}
-} | {x |
-	name := builtin_role(vector)
-	vt := _verb_table[id]
-	some bi, b in vector.relatedObjects
-	rt := _res_table[id][_binding_scope[b.kind]]
-	some pr in builtin_rules[name]
-	some vi, rv in pr.verbs
-	some v in vt[rv]
 	some k, res in pr.resources
-	some t in rt[res]
-	_group_ok(pr.apiGroups, t[0])
-	x := {"verb": v, "resource": t[1], "names": [], "at": [bi]}
+	some id, ts in targets[res]
+	by_verb[id]
+	cap := caps[id]
+	xs := {x |
+		some t in ts
+		groups[t[0]]
+		some vi, rv in pr.verbs
+		some v in verb_table[id][rv]
+		_names_ok(names, cap, t[1], v)
+		x := {"verb": v, "resource": t[1], "names": names, "at": [ri, j, vi, k]}
+	}
+]
+
+# _builtin_index is grant_index for a vector whose binding, at index bi of
+# relatedObjects, binds the built-in ClusterRole name with a scope
+# ("cluster" or "namespace"). It depends on these three only, so all the
+# vectors that bind the same built-in role share one index.
+_builtin_index(name, scope, bi) := {id: {x |
+	some [v, res] in pairs
+	x := {"verb": v, "resource": res, "names": [], "at": [bi]}
+} |
+	some id, pairs in _builtin_grants(name, scope)
+}
+
+# _builtin_grants is, for a built-in ClusterRole bound with a scope,
+# {id: the [verb, resource] pairs it grants of caps[id]}.
+_builtin_grants(name, scope) := {id: pairs |
+	some id, _ in caps
+	vt := _verb_table[id]
+	rt := _res_table[id][scope]
+	pairs := {[v, t[1]] |
+		some pr in builtin_rules[name]
+		some res in pr.resources
+		some t in rt[res]
+		some rv in pr.verbs
+		some v in vt[rv]
+		_group_ok(pr.apiGroups, t[0])
+	}
+	count(pairs) > 0
 }
 
 _binding_scope := {"ClusterRoleBinding": "cluster", "RoleBinding": "namespace"}
 
 _role_kinds := {"Role": true, "ClusterRole": true}
+
+# hits_any is the union of a vector's hits of the capabilities ids.
+hits_any(vector, ids) := {h |
+	idx := grant_index(vector)
+	some id in ids
+	some h in idx[id]
+}
+
+# _covered_groups is the set of the capabilities' API groups that a
+# rule's apiGroups cover: _group_ok as a set, computed once per rule.
+_covered_groups(groups) := _target_groups if {
+	"*" in groups
+} else := {g | some g in groups}
+
+_target_groups := {t[0] | some cap in caps; some t in cap.targets}
+
+# _verb_index[verbs entry] is the set of capabilities with a verb that the
+# entry covers (_verb_table turned inside out).
+_verb_index := {rv: ids |
+	some rv in {rv | some t in _verb_table; some rv, _ in t}
+	ids := {id | some id, t in _verb_table; t[rv]}
+}
+
+# _res_targets[scope][resources entry][id] are the targets of caps[id]
+# that the entry covers (_res_table turned inside out).
+_res_targets := {scope: {res: {id: ts | some id, t in _res_table; ts := t[scope][res]} |
+	some res in {p | some t in _res_table; some p, _ in t[scope]}
+} |
+	some scope in ["cluster", "namespace"]
+}
 
 _names_of(pr) := pr.resourceNames if is_array(pr.resourceNames)
 
@@ -514,16 +601,20 @@ source_role(vector) := sprintf("%s %s", [r.kind, name(r)]) if {
 
 # describe summarises hits, grouping resources by the verbs granted on
 # them: "create pods/attach, pods/exec; delete namespaces".
-describe(hs) := concat("; ", [sprintf("%s %s", [vs, join_limited(rs, 5)]) |
-	some vs, rs in _by_verbs(hs)
-])
+# Groups come in the order of their verbs ("create" before "delete").
+describe(hs) := concat("; ", [concat(" ", [vs, join_limited(rs, 5)]) |
+	some vs in {vs | some _, vs in lv}
+	rs := sort({l | some l, v in lv; v == vs})
+]) if {
+	lv := _label_verbs(hs)
+}
 
-_verbs_on(hs, label) := concat(", ", sort({h.verb | some h in hs; resource_label(h) == label}))
-
-_by_verbs(hs) := {vs: rs |
-	labels := {resource_label(h) | some h in hs}
-	some vs in {_verbs_on(hs, l) | some l in labels}
-	rs := sort({l | some l in labels; _verbs_on(hs, l) == vs})
+# _label_verbs maps each resource label of hits to the verbs granted on it
+# ("get, list"), labelling each hit once.
+_label_verbs(hs) := {l: concat(", ", sort({v | some [l2, v] in pairs; l2 == l})) |
+	some l in {l | some [l, _] in pairs}
+} if {
+	pairs := [[resource_label(h), h.verb] | some h in hs]
 }
 
 resource_label(h) := h.resource if count(h.names) == 0
@@ -551,7 +642,7 @@ subject_alert(vector, msg, score, failed) := {
 # <what>: <verbs> <resources> <where> (<role>, <binding>)".
 grant_alert(vector, what, hs, score) := subject_alert(
 	vector,
-	sprintf("%s can %s: %s %s (%s)", [subject_name(vector), what, describe(hs), where(vector), source(vector)]),
+	concat("", [subject_name(vector), " can ", what, ": ", describe(hs), " ", where(vector), " (", source(vector), ")"]),
 	score,
 	paths(hs),
 )
@@ -569,7 +660,21 @@ roleref_key(b) := concat("/", ["Role", object.get(b.metadata, "namespace", ""), 
 	b.roleRef.kind == "Role"
 } else := concat("/", ["ClusterRole", "", b.roleRef.name])
 
-_input_roles := [r | some r in input; r.kind in {"Role", "ClusterRole"}]
+# input_by_kind groups the objects of the input that relational RBAC
+# rules look at by kind, in one pass over the input: OPA indexes the inner
+# comprehension on kind (comprehension indexing), so the rules below do
+# not each scan the whole input.
+input_by_kind := {kind: objs |
+	some kind in _related_kinds
+	objs := [o | some o in input; o.kind == kind]
+}
+
+_related_kinds := {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount"} | {k | some k, _ in workload.spec_path}
+
+# input_of_kind lists the objects of the input of one kind.
+input_of_kind(kind) := object.get(input_by_kind, kind, [])
+
+_input_roles := array.concat(input_of_kind("Role"), input_of_kind("ClusterRole"))
 
 _input_role_keys := {role_key(r) | some r in _input_roles}
 
@@ -578,18 +683,33 @@ _input_role_keys := {role_key(r) | some r in _input_roles}
 roles_by_key := {k: rs | some k in _input_role_keys; rs := [r | some r in _input_roles; role_key(r) == k]}
 
 # input_bindings are the bindings of the input.
-input_bindings := [b | some b in input; b.kind in {"RoleBinding", "ClusterRoleBinding"}]
+input_bindings := array.concat(input_of_kind("RoleBinding"), input_of_kind("ClusterRoleBinding"))
 
 # binding_rules lists what a binding grants, one entry per role it can
 # resolve to: {"role": the role object or null, "rules": [{"rule", "prefix"}]}
 # where prefix is the rule's path in the role ("rules[2]"), or "" for a
 # built-in role judged by name.
 binding_rules(b) := [x |
-	some r in roles_by_key[roleref_key(b)]
-	x := {"role": r, "rules": [e | some j, pr in list(object.get(r, "rules", [])); e := {"rule": pr, "prefix": sprintf("rules[%d]", [j])}]}
+	some br in binding_roles(b)
+	x := {"role": br.role, "rules": [e |
+		some j, pr in br.rules
+		e := {"rule": pr, "prefix": _rule_prefix(br.role, j)}
+	]}
+]
+
+_rule_prefix(null, _) := ""
+
+_rule_prefix(r, j) := sprintf("rules[%d]", [j]) if r != null
+
+# binding_roles is binding_rules without the prefixes, which rules need
+# only for the few rules they report: {"role": the role object or null,
+# "rules": its policy rules}; the path of rules[j] in a scanned role is
+# "rules[j]".
+binding_roles(b) := [{"role": r, "rules": list(object.get(r, "rules", []))} |
+	some r in rs
 ] if {
-	roles_by_key[roleref_key(b)]
-} else := [{"role": null, "rules": [e | some pr in builtin_rules[b.roleRef.name]; e := {"rule": pr, "prefix": ""}]}] if {
+	rs := roles_by_key[roleref_key(b)]
+} else := [{"role": null, "rules": builtin_rules[b.roleRef.name]}] if {
 	b.roleRef.kind == "ClusterRole"
 	builtin_rules[b.roleRef.name]
 } else := []
@@ -653,8 +773,7 @@ service_account_field(spec) := "serviceAccount" if {
 # _no_automount are the service accounts ("namespace/name") of the input
 # that turn off token automounting.
 _no_automount := {k |
-	some sa in input
-	sa.kind == "ServiceAccount"
+	some sa in input_of_kind("ServiceAccount")
 	sa.automountServiceAccountToken == false
 	k := concat("/", [object.get(sa.metadata, "namespace", "default"), sa.metadata.name])
 }
@@ -662,14 +781,13 @@ _no_automount := {k |
 # token_mounted is true when the pods of a workload get an API token of
 # their service account: automounting is on (the pod's setting wins over
 # the service account's), or a projected volume asks for a token.
-token_mounted(spec, _, _) if spec.automountServiceAccountToken == true
-
-token_mounted(spec, ns, sa) if {
+# (An else chain, so that the first reason found ends the search.)
+token_mounted(spec, ns, sa) := true if {
+	spec.automountServiceAccountToken == true
+} else := true if {
 	not has_automount(spec)
 	not concat("/", [ns, sa]) in _no_automount
-}
-
-token_mounted(spec, _, _) if {
+} else := true if {
 	some v in list(object.get(spec, "volumes", []))
 	some src in list(object.get(v, ["projected", "sources"], []))
 	src.serviceAccountToken
@@ -687,13 +805,17 @@ identity(obj) := {"apiVersion": obj.apiVersion, "kind": obj.kind, "metadata": {"
 # as, for workloads outside the control plane's namespaces:
 # {"namespace", "name", "path", "spec"} where path is the pod spec field
 # naming the account (or where it would be set).
-workload_account(obj) := {
+workload_account(obj) := _account(obj, workload.spec_path[obj.kind], workload.prefix[obj.kind])
+
+# _account is workload_account for a workload whose pod spec is at path
+# (an array of keys; prefix in dotted form).
+_account(obj, path, prefix) := {
 	"namespace": ns,
 	"name": service_account(spec),
-	"path": concat(".", [workload.prefix[obj.kind], service_account_field(spec)]),
+	"path": concat(".", [prefix, service_account_field(spec)]),
 	"spec": spec,
 } if {
-	spec := object.get(obj, workload.spec_path[obj.kind], null)
+	spec := object.get(obj, path, null)
 	is_object(spec)
 	ns := object.get(obj.metadata, "namespace", "default")
 	not system_namespaces[ns]
@@ -753,6 +875,28 @@ _entry(sums, rel) := {"summaries": sums, "related": rel, "text": _text(sums), "l
 _text(sums) := concat("; ", sums) if {
 	count(sums) <= 3
 } else := sprintf("%s; and %d more grants (see the related objects)", [concat("; ", array.slice(sort(sums), 0, 3)), count(sums) - 3])
+
+# token_workloads are the workloads of the input whose pods get an API
+# token, with the account they run as: [obj, acct, keys] where acct is
+# workload_account(obj) and keys its sa_lookup_keys. Rules about what
+# workloads' service accounts may do iterate these rather than the whole
+# input; being a rule of this package, the list is built once for all the
+# rules evaluated together.
+token_workloads := [[obj, acct, keys] |
+	some kind, path in workload.spec_path
+	prefix := workload.prefix[kind]
+	some obj in input_of_kind(kind)
+	acct := _account(obj, path, prefix)
+	token_mounted(acct.spec, acct.namespace, acct.name)
+	keys := sa_lookup_keys(acct.namespace, acct.name)
+]
+
+# entries_for is account_entries for an account's sa_lookup_keys.
+entries_for(grouped, keys) := es if {
+	found := [e | some k in keys; e := grouped[k]]
+	count(found) > 0
+	es := _merge(found)
+}
 
 # account_entries merges the member_entries that apply to one service
 # account: its own, its namespace's group and the cluster-wide groups.

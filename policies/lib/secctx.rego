@@ -73,6 +73,16 @@ effective_windows(obj, spec, c, field) := {"value": v, "path": concat("", [c.pat
 	v != null
 }
 
+# effective_value is the value effective() resolves, without building its
+# path: checks read it first and build paths only for findings.
+effective_value(spec, c, field) := v if {
+	v := c.container.securityContext[field]
+	v != null
+} else := v if {
+	v := spec.securityContext[field]
+	v != null
+}
+
 # privileged is true for a container that sets privileged: true.
 privileged(c) if c.container.securityContext.privileged == true
 
@@ -80,7 +90,14 @@ privileged(c) if c.container.securityContext.privileged == true
 # negate it through this function: `not f(x).field == v` is undefined, not
 # true, when f(x) itself is undefined, because OPA evaluates the call
 # outside the negation.)
-non_root_required(obj, spec, c) if effective(obj, spec, c, "runAsNonRoot").value == true
+non_root_required(_, spec, c) if effective_value(spec, c, "runAsNonRoot") == true
+
+# positive_user is true when the effective runAsUser is a non-zero UID.
+positive_user(spec, c) if {
+	u := effective_value(spec, c, "runAsUser")
+	is_number(u)
+	u > 0
+}
 
 # ---------------------------------------------------------------------------
 # Capabilities
@@ -103,6 +120,9 @@ drop_list(c) := d if {
 
 # dropped is the set of normalised capabilities a container drops.
 dropped(c) := {cap_name(x) | some x in as_array(c.container.securityContext.capabilities.drop)}
+
+# drop_path is the path of a container's list of dropped capabilities.
+drop_path(c) := concat("", [c.path, ".securityContext.capabilities.drop"])
 
 # drop_append is the path that appends one more entry to the drop list.
 drop_append(c) := concat("", [c.path, ".securityContext.capabilities.drop[", format_int(count(drop_list(c)), 10), "]"])
@@ -141,7 +161,7 @@ escalation(c) := r if {
 	not c.container.securityContext.privileged == true
 	not c.container.securityContext.capabilities.add
 	not c.container.securityContext.allowPrivilegeEscalation == false
-	p := concat("", [c.path, ".securityContext.allowPrivilegeEscalation"])
+	p := ape_path(c)
 	r := {"failed": [p], "fixes": [{"path": p, "value": "false"}], "deletes": [], "why": ape_reason(c)}
 } else := escalation_general(c) if {
 	c.container.securityContext.privileged == true
@@ -151,15 +171,15 @@ escalation(c) := r if {
 
 # escalation_general handles privileged containers and added capabilities.
 escalation_general(c) := r if {
-	ape_path := concat("", [c.path, ".securityContext.allowPrivilegeEscalation"])
+	ap := ape_path(c)
 	priv := [p | c.container.securityContext.privileged == true; p := concat("", [c.path, ".securityContext.privileged"])]
 	sysadmin := sys_admin_adds(c)
-	ape := [ape_path | not c.container.securityContext.allowPrivilegeEscalation == false]
+	ape := [ap | not c.container.securityContext.allowPrivilegeEscalation == false]
 	failed := array.concat(array.concat(priv, sysadmin), ape)
 	count(failed) > 0
 	fixes := array.concat(
 		[{"path": p, "value": "false"} | some p in priv],
-		[{"path": ape_path, "value": "false"} | count(ape) > 0],
+		[{"path": ap, "value": "false"} | count(ape) > 0],
 	)
 	why := array.concat(
 		array.concat(
@@ -176,6 +196,10 @@ sys_admin_adds(c) := [] if {
 	not c.container.securityContext.capabilities.add
 } else := [a.path | some a in added(c); a.name in {"SYS_ADMIN", "ALL"}; not "SYS_ADMIN" in dropped(c)]
 
+# ape_path is the path of a container's allowPrivilegeEscalation (a call,
+# so that the controls reporting it build it once).
+ape_path(c) := concat("", [c.path, ".securityContext.allowPrivilegeEscalation"])
+
 ape_reason(c) := "allowPrivilegeEscalation is true" if c.container.securityContext.allowPrivilegeEscalation == true
 
 else := "allowPrivilegeEscalation is not set to false"
@@ -189,11 +213,12 @@ else := "allowPrivilegeEscalation is not set to false"
 # sets runAsNonRoot: true on the container, and asks for a UID when the
 # container is explicitly given UID 0 (it would not start otherwise).
 non_root_finding(obj, spec, c) := r if {
-	nonroot := [n | n := effective(obj, spec, c, "runAsNonRoot")]
-	not nonroot[0].value == true
-	user := [u | u := effective(obj, spec, c, "runAsUser")]
-	not positive_uid(user)
+	# Decide on the values; build the paths only for a finding.
+	not non_root_required(obj, spec, c)
+	not positive_user(spec, c)
 	not windows_non_admin(obj, spec, c)
+	nonroot := [n | n := effective(obj, spec, c, "runAsNonRoot")]
+	user := [u | u := effective(obj, spec, c, "runAsUser")]
 	zero := [u.path | some u in user; u.value == 0]
 	explicit := array.concat([n.path | some n in nonroot], zero)
 	nonroot_path := concat("", [c.path, ".securityContext.runAsNonRoot"])
@@ -234,9 +259,9 @@ else := b
 # root_user describes a container whose effective runAsUser is 0 while
 # runAsNonRoot is not in force; undefined otherwise.
 root_user(obj, spec, c) := u if {
-	u := effective(obj, spec, c, "runAsUser")
-	u.value == 0
+	effective_value(spec, c, "runAsUser") == 0
 	not non_root_required(obj, spec, c)
+	u := effective(obj, spec, c, "runAsUser")
 }
 
 # ---------------------------------------------------------------------------
@@ -309,10 +334,16 @@ no_profile := {"type": "", "path": "", "source": "none"}
 
 # has_profile_annotations is true when the pods of a workload carry a
 # legacy seccomp or AppArmor annotation.
-has_profile_annotations(obj) if {
+has_profile_annotations(obj) if count(profile_annotations(obj)) > 0
+
+# profile_annotations are the legacy seccomp and AppArmor annotations of
+# the pods of a workload ({} when there are none). It is always defined,
+# so OPA computes it once per workload for every container and rule that
+# asks (OPA does not cache a call whose result is undefined).
+profile_annotations(obj) := {k: v |
 	a := object.get(obj, annotations_path[obj.kind], null)
 	is_object(a)
-	some k, _ in a
+	some k, v in a
 	some prefix in profile_annotation_prefixes
 	startswith(k, prefix)
 }
@@ -376,3 +407,115 @@ host_ports(c) := [concat("", [c.path, ".ports[", format_int(i, 10), "].hostPort"
 	is_number(p.hostPort)
 	p.hostPort != 0
 ]
+
+# ---------------------------------------------------------------------------
+# Containers of the input, and findings several controls share
+#
+# The rules that match workloads are evaluated together, in one query per
+# block of objects (docs/ARCHITECTURE.md, "The engine"), and OPA caches
+# complete rules and function results within a query: a list here is
+# built once per block, a call with the same arguments once per container,
+# however many rules use them. Rules pass elements of linux_containers or
+# workload.input_containers, so their calls share one cache entry.
+#
+# Where two controls report the same finding (a Kubescape control and its
+# CIS counterpart), the whole alert is built here once for both. Those
+# functions are null, not undefined, when there is no finding: OPA does not
+# cache undefined results, and the second rule would decide it again.
+
+# linux_containers are the elements of workload.input_containers whose pod
+# does not declare the Windows OS: the Linux-only checks apply to them.
+linux_containers := [c |
+	some c in workload.input_containers
+	not c.spec.os.name == "windows"
+]
+
+# label names a container of workload.input_containers in messages:
+# `init container "setup" in Deployment/web`.
+label(c) := concat("", [ctr_kind[c.field], " \"", c.container.name, "\" in ", c.obj.kind, "/", c.obj.metadata.name])
+
+# escalation_alert is the finding of C-0016 and C-0197 (allowPrivilegeEscalation)
+# for an element of linux_containers; null when the container cannot
+# escalate.
+escalation_alert(c) := {
+	"alertMessage": concat("", [label(c), " allows privilege escalation: ", e.why]),
+	"alertScore": 6,
+	"failedPaths": e.failed,
+	"fixPaths": e.fixes,
+	"deletePaths": e.deletes,
+	"alertObject": {"k8sApiObjects": [c.obj]},
+} if {
+	e := escalation(c)
+} else := null
+
+# non_root_alert is the finding of C-0013 and C-0198 (containers that may
+# run as root) for an element of workload.input_containers; null when the
+# container runs as non-root.
+non_root_alert(c) := {
+	"alertMessage": concat("", [label(c), non_root_msg(f.zero)]),
+	"alertScore": 6,
+	"failedPaths": f.failed,
+	"fixPaths": f.fixes,
+	"alertObject": {"k8sApiObjects": [c.obj]},
+} if {
+	f := non_root_finding(c.obj, c.spec, c)
+} else := null
+
+# drop_all_alert is the finding of C-0201 and V-0001 for an element of
+# linux_containers that does not drop ALL capabilities (the rules decide
+# that).
+drop_all_alert(c) := {
+	"alertMessage": concat("", [label(c), " does not drop ALL capabilities: ", kept(c)]),
+	"alertScore": 4,
+	"failedPaths": [drop_path(c)],
+	"fixPaths": [{"path": drop_append(c), "value": "ALL"}],
+	"alertObject": {"k8sApiObjects": [c.obj]},
+}
+
+# kept says which capabilities a container that does not drop ALL holds.
+kept(c) := "it runs privileged, so it holds every capability" if c.container.securityContext.privileged == true
+
+else := concat("", ["it keeps the runtime's default set", dropped_note(dropped(c)), added_note(c)])
+
+dropped_note(drops) := concat("", [" minus ", concat(", ", sort(drops))]) if count(drops) > 0
+
+else := ""
+
+added_note(c) := concat("", [" and adds ", concat(", ", [a.name | some a in adds])]) if {
+	adds := added(c)
+	count(adds) > 0
+} else := ""
+
+# host_port_alert is the finding of C-0044 and C-0204 for an element of
+# workload.input_containers that binds host ports; null when it binds none.
+host_port_alert(c) := {
+	"alertMessage": concat("", [label(c), " binds a port on the node ", r.what]),
+	"alertScore": 4,
+	"failedPaths": paths,
+	"deletePaths": r.deletes,
+	"reviewPaths": r.reviews,
+	"alertObject": {"k8sApiObjects": [c.obj]},
+} if {
+	paths := host_ports(c)
+	count(paths) > 0
+	r := host_port_remedy(c, paths)
+} else := null
+
+# With hostNetwork the API server sets hostPort to the container port
+# anyway, so removing it changes nothing: the pod's host networking is
+# what needs a decision.
+host_port_remedy(c, paths) := {
+	"what": "(hostPort) while the pod uses the host network",
+	"deletes": [],
+	"reviews": [concat("", [workload.prefix[c.obj.kind], ".hostNetwork"])],
+} if {
+	c.spec.hostNetwork == true
+} else := {
+	"what": concat("", ["(hostPort ", concat(", ", [format_int(p.hostPort, 10) | some p in c.container.ports; is_number(p.hostPort); p.hostPort != 0]), ")"]),
+	"deletes": paths,
+	"reviews": [],
+}
+
+# pod_seccomp_path is the path of the pod-level seccomp profile type of a
+# workload, where a fix for every container goes.
+pod_seccomp_path(obj) := concat("", [workload.prefix[obj.kind], ".securityContext.seccompProfile.type"])

@@ -55,6 +55,43 @@ limitrange_request := {[ns(lr), r] |
 	some r, _ in item[f]
 }
 
+# missing_resources indexes, once per evaluation, every container (init
+# containers included) that gets no value for a resource, by kind ("limits",
+# "requests") and resource ("cpu", "memory"). A container has the value
+# when it states it or, since an unstated request defaults to the limit,
+# states the limit; the same goes for pod-level resources, which cover every
+# container, and for the defaults of a LimitRange in its namespace.
+# The resource controls (C-0004, C-0009, C-0050, C-0268..C-0271) share one
+# evaluation and ask for overlapping pairs, so each missing value is found,
+# and its path and message built, once for all of them: an entry holds the
+# alert without its score (each control adds its own).
+missing_resources := {k: {r: missing_resource(k, r) | some r in ["cpu", "memory"]} | some k in ["limits", "requests"]}
+
+# (It runs once per kind and resource over every object; the paths and
+# the LimitRange namespaces are bound before the loop, and pod_spec, which
+# is undefined for a LimitRange, stands for the kind test.)
+missing_resource(k, r) := [a |
+	own := ["resources", k, r]
+	limit := ["resources", "limits", r]
+	defaulted := {n | some [n, r] in limitrange_defaults[k]}
+	some obj in input
+	spec := workload.pod_spec(obj)
+	object.get(spec, own, null) == null
+	object.get(spec, limit, null) == null
+	not object.get(obj.metadata, "namespace", "") in defaulted
+	some field in ["containers", "initContainers"]
+	some i, ct in spec[field]
+	object.get(ct, own, null) == null
+	object.get(ct, limit, null) == null
+	path := sprintf("%s.%s[%d].resources.%s.%s", [workload.prefix[obj.kind], field, i, k, r])
+	a := {
+		"alertMessage": sprintf("%s %q in %s/%s sets no %s", [kind_of_container[field], ct.name, obj.kind, obj.metadata.name, resource_desc[k][r]]),
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": placeholder[k][r]}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
+]
+
 # placeholder values for fixes that need a number from the user.
 placeholder := {
 	"limits": {"cpu": "YOUR_CPU_LIMIT", "memory": "YOUR_MEMORY_LIMIT"},
@@ -76,16 +113,16 @@ kind_word := {"limits": "limit", "requests": "request"}
 # quantity_nano parses a Kubernetes quantity ("500m", "1.5Gi", "2", "1e3",
 # or a plain number) into an integer count of nano-units, so CPU (cores) and
 # memory (bytes) compare exactly. Undefined when it does not parse.
-quantity_nano(q) := round(q * 1000000000) if is_number(q)
-
-quantity_nano(q) := v if {
+# (An else chain: the forms exclude each other, and the chain stops at the
+# first that applies instead of trying all three.)
+quantity_nano(q) := round(q * 1000000000) if {
+	is_number(q)
+} else := v if {
 	is_string(q)
 	m := regex.find_all_string_submatch_n(quantity_re, trim_space(q), 1)[0]
 	not exponent(m[2])
 	v := round(to_number(trim_prefix(m[1], "+")) * suffix_nano[m[2]])
-}
-
-quantity_nano(q) := v if {
+} else := v if {
 	is_string(q)
 	m := regex.find_all_string_submatch_n(quantity_re, trim_space(q), 1)[0]
 	exponent(m[2])
@@ -162,6 +199,17 @@ bound_nanos := {key: [[b, quantity_nano(b)] |
 	]
 }
 
+# bounds lists the configured bounds of each bound control ("cpu_limit",
+# "memory_request", ...) as [comparison, bound as written, bound in
+# nano-units]: empty when neither its min nor its max input is set, so
+# the control can stop before looking at any container.
+bounds := {name: [[cmp, b, bn] |
+	some [cmp, suffix] in [["below the minimum", "_min"], ["above the maximum", "_max"]]
+	some [b, bn] in bound_nanos[concat("", [name, suffix])]
+] |
+	some name in ["cpu_limit", "memory_limit", "cpu_request", "memory_request"]
+}
+
 outside("below the minimum", n, b) if n < b
 
 outside("above the maximum", n, b) if n > b
@@ -184,10 +232,8 @@ image_parts(image) := {"name": m[1], "tag": m[2], "digest": m[3]} if {
 }
 
 templated(s) if contains(s, "${")
-
-templated(s) if contains(s, "$(")
-
-templated(s) if contains(s, "{{")
+else if contains(s, "$(")
+else if contains(s, "{{")
 
 # floating is true when an image resolves through a moving tag: no tag and
 # no digest, or the tag "latest" without a digest.
@@ -223,12 +269,14 @@ service_account_path(obj) := concat("", [workload.prefix[obj.kind], ".serviceAcc
 # an account defined twice (two overlays, two copies of an example) cannot
 # make the lookup conflict; it counts as mounting if any copy does.
 # Complete rules, built once per evaluation.
-sa_known := {sa_key(ns(sa), sa.metadata.name) |
+# (The keys are built inline rather than with sa_key and ns: a function
+# call per object costs more than the concatenation.)
+sa_known := {concat("/", [object.get(sa.metadata, "namespace", ""), sa.metadata.name]) |
 	some sa in input
 	sa.kind == "ServiceAccount"
 }
 
-sa_mounting := {sa_key(ns(sa), sa.metadata.name) |
+sa_mounting := {concat("/", [object.get(sa.metadata, "namespace", ""), sa.metadata.name]) |
 	some sa in input
 	sa.kind == "ServiceAccount"
 	object.get(sa, "automountServiceAccountToken", true) != false
@@ -249,7 +297,7 @@ token_mount(obj) := {"mounted": spec.automountServiceAccountToken == true, "expl
 } else := {"mounted": key in sa_mounting, "explicit": false, "why": why} if {
 	spec := workload.pod_spec(obj)
 	sa := service_account(spec)
-	key := sa_key(ns(obj), sa)
+	key := concat("/", [object.get(obj.metadata, "namespace", ""), sa])
 	key in sa_known
 	why := sprintf("its ServiceAccount %q does not set automountServiceAccountToken: false", [sa])
 } else := {"mounted": true, "explicit": false, "why": why} if {
@@ -318,24 +366,20 @@ plain_value(v) if {
 	not reference_value(t)
 }
 
+# (An else chain, so that the tests stop at the first that matches.)
 reference_value(t) if regex.match(`^(\$\(|\$\{|\{\{|<|%\(|ENC\(|vault:|ref\+|secretref:)`, t)
-
-reference_value(t) if regex.match(`^[0-9]+(\.[0-9]+)?$`, t)
-
-reference_value(t) if regex.match(`^[\[{]|^(?i:null|~|none|nil|undefined)$`, t)
-
-reference_value(t) if placeholder_value(t)
+else if regex.match(`^[0-9]+(\.[0-9]+)?$`, t)
+else if regex.match(`^[\[{]|^(?i:null|~|none|nil|undefined)$`, t)
+else if placeholder_value(t)
+else if regex.match(`^(/[A-Za-z0-9._@-]+)+/?$`, t)
+else if {
+	regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://`, t)
+	not url_password(t)
+}
 
 # placeholder_value is true for values left for a person to fill in
 # ("INSERT_TOKEN", "<password>", "xxxx").
 placeholder_value(t) if regex.match(`^(?i:(insert|replace|your|enter|put)[_-]|x{4,}$|\*{3,}$|<[^>]*>$)`, t)
-
-reference_value(t) if regex.match(`^(/[A-Za-z0-9._@-]+)+/?$`, t)
-
-reference_value(t) if {
-	regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://`, t)
-	not url_password(t)
-}
 
 # url_password is true for a URL that embeds a literal password
 # (scheme://user:password@host).
@@ -351,13 +395,22 @@ sensitive_value(v) if {
 	value_re != ""
 	regex.match(value_re, v)
 	not v in allowed_values
-}
-
-sensitive_value(v) if {
+} else if {
 	is_string(v)
 	contains(v, "://")
 	contains(v, "@")
 	url_password(trim_space(v))
+}
+
+# env_reason is credential_reason(e.name, e.value) for an environment
+# variable, except that it does not need the name to judge the value (the
+# caller needs it for its message anyway). One argument rather than two:
+# function calls with several arguments cost more.
+env_reason(e) := "a literal value whose name suggests a credential" if {
+	sensitive_key(e.name)
+	plain_value(e.value)
+} else := "a literal value that looks like a credential" if {
+	sensitive_value(e.value)
 }
 
 # credential_reason says why a key/value pair holds a credential, without
@@ -392,7 +445,15 @@ line_value(s) := "" if {
 
 # clean_path normalises an absolute path: repeated and trailing slashes
 # go, "." and ".." components are resolved.
-clean_path(p) := out if {
+# Most paths are already clean: with no "//", no "/." and no trailing
+# slash none of the rewrites below can change them, so the regular
+# expressions only run on the others.
+clean_path(p) := p if {
+	p != ""
+	not contains(p, "//")
+	not contains(p, "/.")
+	not endswith(p, "/")
+} else := out if {
 	s0 := regex.replace(concat("", [p, "/"]), `/+`, "/")
 	s1 := regex.replace(s0, `(/\.)+/`, "/")
 	s2 := up(up(up(up(up(up(s1))))))
@@ -408,14 +469,18 @@ trim_suffix_slash(s) := s if {
 
 # host_volumes lists the pod's hostPath volumes as {"name", "host", "path"}:
 # the normalised host path and the dotted path of hostPath.path.
+# (It reads the pod spec's volumes itself rather than workload.volumes, so
+# that paths are only built for hostPath volumes.)
 host_volumes(obj) := [x |
-	some v in workload.volumes(obj)
-	is_string(v.volume.hostPath.path)
+	spec := workload.pod_spec(obj)
+	some i, v in spec.volumes
+	raw := v.hostPath.path
+	is_string(raw)
 	x := {
-		"name": v.volume.name,
-		"host": clean_path(v.volume.hostPath.path),
-		"raw": v.volume.hostPath.path,
-		"path": concat("", [v.path, ".hostPath.path"]),
+		"name": v.name,
+		"host": clean_path(raw),
+		"raw": raw,
+		"path": concat("", [workload.prefix[obj.kind], ".volumes[", format_int(i, 10), "].hostPath.path"]),
 	}
 ]
 
@@ -443,6 +508,16 @@ has_any_label(obj, wanted) if {
 	object.get(meta, ["labels", l], null) != null
 }
 
+# label_keys is the set of labels (with a value other than null) the
+# workload or the pods it runs carry: has_any_label(obj, wanted) is
+# count(label_keys(obj) & wanted) > 0. One argument, so that the label
+# controls share it.
+label_keys(obj) := {l | some l, v in obj.metadata.labels; v != null} | {l |
+	obj.kind != "Pod"
+	some l, v in template_meta(obj).labels
+	v != null
+}
+
 # template_meta is the metadata of a controller's pod template. (The shared
 # workload.pod_meta returns the whole template rather than its metadata.)
 template_meta(obj) := object.get(obj, array.concat(array.slice(p, 0, count(p) - 1), ["metadata"]), {}) if {
@@ -459,8 +534,7 @@ serving_kinds := {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Repli
 # controllers other than Jobs and CronJobs, and Pods that restart Always
 # and are not run by a Job.
 long_running(obj) if obj.kind in serving_kinds
-
-long_running(obj) if {
+else if {
 	obj.kind == "Pod"
 	object.get(obj.spec, "restartPolicy", "Always") == "Always"
 	not job_owned(obj)
@@ -502,26 +576,30 @@ prefix_match(n, p) if {
 	substring(n, count(p), 1) in {"/", ":", "@"}
 }
 
-# token_alert reports a workload whose pods get a service-account token
+# The service-account findings come in two forms: *_finding(obj) is the
+# alert without its score, one argument so that rules of a group share it
+# and the call stays cheap (a rule adds its score in an object literal);
+# *_alert(obj, score) is the whole alert.
+
+# token_finding reports a workload whose pods get a service-account token
 # mounted automatically. Relational rules only.
-token_alert(obj, score) := {
+token_finding(obj) := {
 	"alertMessage": sprintf("%s mounts a service-account token into its pods: %s", [alert_name(obj), t.why]),
-	"alertScore": score,
-	"packagename": "armo_builtins",
-	"failedPaths": [automount_path(obj)],
-	"fixPaths": [{"path": automount_path(obj), "value": "false"}],
+	"failedPaths": [path],
+	"fixPaths": [{"path": path, "value": "false"}],
 	"alertObject": {"k8sApiObjects": [obj]},
 } if {
 	t := token_mount(obj)
 	t.mounted
+	path := automount_path(obj)
 }
 
-# sa_automount_alert reports a ServiceAccount that lets pods mount its token
-# by default.
-sa_automount_alert(sa, score) := {
+token_alert(obj, score) := scored(token_finding(obj), score)
+
+# sa_automount_finding reports a ServiceAccount that lets pods mount its
+# token by default.
+sa_automount_finding(sa) := {
 	"alertMessage": sprintf("ServiceAccount/%s does not set automountServiceAccountToken: false, so every pod using it gets its token unless the pod opts out", [sa.metadata.name]),
-	"alertScore": score,
-	"packagename": "armo_builtins",
 	"failedPaths": ["automountServiceAccountToken"],
 	"fixPaths": [{"path": "automountServiceAccountToken", "value": "false"}],
 	"alertObject": {"k8sApiObjects": [sa]},
@@ -530,23 +608,28 @@ sa_automount_alert(sa, score) := {
 	object.get(sa, "automountServiceAccountToken", true) != false
 }
 
-# default_sa_alert reports a workload that runs as its namespace's default
+sa_automount_alert(sa, score) := scored(sa_automount_finding(sa), score)
+
+# default_sa_finding reports a workload that runs as its namespace's default
 # service account and gets that account's token mounted. Relational rules
 # only.
-default_sa_alert(obj, score) := {
-	"alertMessage": sprintf("%s runs as the default service account %s and mounts its token: %s", [alert_name(obj), how, t.why]),
-	"alertScore": score,
-	"packagename": "armo_builtins",
-	"failedPaths": array.concat([service_account_path(obj)], explicit_true(obj, t)),
-	"fixPaths": [{"path": automount_path(obj), "value": "false"}],
+default_sa_finding(obj) := {
+	"alertMessage": sprintf("%s runs as the default service account %s and mounts its token: %s", [alert_name(obj), default_how(spec), t.why]),
+	"failedPaths": array.concat([service_account_path(obj)], [path | t.explicit]),
+	"fixPaths": [{"path": path, "value": "false"}],
 	"alertObject": {"k8sApiObjects": [obj]},
 } if {
 	spec := workload.pod_spec(obj)
 	service_account(spec) == "default"
 	t := token_mount(obj)
 	t.mounted
-	how := default_how(spec)
+	path := automount_path(obj)
 }
+
+default_sa_alert(obj, score) := scored(default_sa_finding(obj), score)
+
+# scored completes a finding into an alert.
+scored(f, score) := object.union(f, {"alertScore": score, "packagename": "armo_builtins"})
 
 default_how(spec) := "(named explicitly)" if {
 	object.get(spec, "serviceAccountName", "") == "default"
@@ -649,19 +732,20 @@ sensitive_paths := {
 # Paths whose whole subtree is sensitive.
 sensitive_trees := {"/etc/kubernetes", "/var/lib/kubelet", "/proc", "/sys"}
 
+# sensitive_host is true for a sensitive path, a path below a sensitive
+# tree, or a directory above a sensitive path, which exposes it too
+# (/var/lib holds the kubelet's and the runtime's state). The trees are
+# sensitive paths themselves, and every sensitive path is absolute, so
+# under() reduces to prefix tests on "path/". (An else chain: the first
+# test that holds decides.)
 sensitive_host(p) if p in sensitive_paths
-
-sensitive_host(p) if {
+else if {
 	some t in sensitive_trees
-	under(p, t)
-}
-
-# A directory above a sensitive path exposes it too (/var/lib holds the
-# kubelet's and the runtime's state).
-sensitive_host(p) if {
+	startswith(p, concat("", [t, "/"]))
+} else if {
+	below := concat("", [p, "/"])
 	some s in sensitive_paths
-	s != p
-	under(s, p)
+	startswith(s, below)
 }
 
 # Files and directories where nodes keep cloud credentials.

@@ -73,3 +73,45 @@ volumes(obj) := [x |
 
 # is_workload is true for the kinds that run pods.
 is_workload(obj) if spec_path[obj.kind]
+
+# ---------------------------------------------------------------------------
+# The workloads of the input, indexed once per evaluation
+#
+# The engine evaluates every rule that matches workloads on a block of
+# objects in one query, and OPA computes a complete rule once per query.
+# Rules that iterate these lists therefore share one walk of the input,
+# where each calling pod_spec(obj) and containers(obj) per object costs
+# two function calls per object and rule, cached or not.
+
+# input_pods lists the workloads of the input as {"obj", "spec", "prefix"}:
+# the object, its pod spec and the dotted path of the pod spec.
+input_pods := [{"obj": obj, "spec": spec, "prefix": prefix[obj.kind]} |
+	some obj in input
+	spec := pod_spec(obj)
+]
+
+# input_containers lists the containers of input_pods exactly as
+# containers(obj) does, each with its workload and pod spec: {"obj",
+# "spec", "container", "path", "field", "index"}. An element can be passed
+# wherever a helper takes an element of containers(obj).
+input_containers := [x |
+	some w in input_pods
+	some field in container_fields
+	some i, c in w.spec[field]
+	x := {
+		"obj": w.obj,
+		"spec": w.spec,
+		"container": c,
+		"path": concat("", [w.prefix, ".", field, "[", format_int(i, 10), "]"]),
+		"field": field,
+		"index": i,
+	}
+]
+
+# input_volumes lists the pod volumes of input_pods exactly as volumes(obj)
+# does, each with its workload: {"obj", "volume", "path"}.
+input_volumes := [x |
+	some w in input_pods
+	some i, v in w.spec.volumes
+	x := {"obj": w.obj, "volume": v, "path": concat("", [w.prefix, ".volumes[", format_int(i, 10), "]"])}
+]

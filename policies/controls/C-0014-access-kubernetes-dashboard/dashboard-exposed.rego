@@ -16,17 +16,21 @@ _mentions(k, _) if contains(lower(k), _marker)
 
 _mentions(_, v) if contains(lower(sprintf("%v", [v])), _marker)
 
+# Only externally reachable Services can fail (network.exposed_services,
+# built once for every exposure rule evaluated with this one).
 deny contains msga if {
-	some svc in input
-	svc.kind == "Service"
+	some svc in network.exposed_services
 	why := _why(svc)
 	count(why) > 0
-	network.exposed(svc)
-	msga := network.make(
-		svc,
-		sprintf("%s serves the Kubernetes dashboard outside the cluster: %s", [network.where(svc), network.how_exposed(svc)]),
-		7,
-		{"failed": network.direct_paths(svc), "review": why},
-		network.ingress_related(network.service_routes(svc)),
-	)
+	msga := {
+		"alertMessage": sprintf("%s serves the Kubernetes dashboard outside the cluster: %s", [network.where(svc), network.how_exposed(svc)]),
+		"alertScore": 7,
+		"packagename": "armo_builtins",
+		"failedPaths": network.direct_paths(svc),
+		"reviewPaths": why,
+		"deletePaths": [],
+		"fixPaths": [],
+		"relatedObjects": [r | some r in {x | some x in network.ingress_related(network.service_routes(svc))}],
+		"alertObject": {"k8sApiObjects": [svc]},
+	}
 }

@@ -1,22 +1,12 @@
 package armo_builtins
 
 import data.vigil.secctx
-import data.vigil.workload
 
+# C-0197, its CIS counterpart, reports the same finding. Both rules take the alert from
+# secctx.escalation_alert, which OPA builds once per container for both.
+# Windows pods cannot set allowPrivilegeEscalation.
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	not spec.os.name == "windows"
-	some c in workload.containers(obj)
-	e := secctx.escalation(c)
-	msga := {
-		"alertMessage": concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, " allows privilege escalation: ", e.why]),
-		"alertScore": 6,
-		"packagename": "armo_builtins",
-		"failedPaths": e.failed,
-		"fixPaths": e.fixes,
-		"deletePaths": e.deletes,
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
-	}
+	some c in secctx.linux_containers
+	msga := secctx.escalation_alert(c)
+	msga != null
 }

@@ -1,6 +1,5 @@
 package armo_builtins
 
-import data.vigil.alert
 import data.vigil.wlconfig
 import data.vigil.workload
 
@@ -12,11 +11,12 @@ deny contains msga if {
 	some i, ct in workload.pod_spec(obj).containers
 	object.get(ct, "readinessProbe", null) == null
 	path := sprintf("%s.containers[%d].readinessProbe", [workload.prefix[obj.kind], i])
-	msga := alert.make(
-		obj,
-		sprintf("container %q in %s has no readiness probe", [ct.name, wlconfig.alert_name(obj)]),
-		3,
-		[path],
-		[],
-	)
+	msga := {
+		"alertMessage": sprintf("container %q in %s has no readiness probe", [ct.name, wlconfig.alert_name(obj)]),
+		"alertScore": 3,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"fixPaths": [],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }

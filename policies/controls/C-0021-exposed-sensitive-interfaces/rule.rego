@@ -9,6 +9,10 @@ _names := [lower(n) | some n in data.postureControlInputs.servicesNames; n != ""
 # helper around the product rather than the product itself
 # (redis-exporter, postgres-operator, vault-agent, redis-client).
 _matched(s) := [] if {
+	# most names match no input: one test settles them
+	ls := lower(s)
+	not regex.match(_pattern, ls)
+} else := [] if {
 	some t in regex.split(`[-_.]`, lower(s))
 	t in _helpers
 } else := regex.find_n(_pattern, lower(s), -1)
@@ -63,11 +67,11 @@ _reached(svc, w) := reached if {
 	count(reached) > 0
 } else := workload.containers(w)
 
+# Only externally reachable Services can fail (network.exposed_services,
+# built once for every exposure rule evaluated with this one).
 deny contains msga if {
-	some svc in input
-	svc.kind == "Service"
 	count(_names) > 0
-	network.exposed(svc)
+	some svc in network.exposed_services
 	own := _matched(svc.metadata.name)
 	selected := [[w, hits] |
 		some w in network.workloads_selected_by(svc)
@@ -76,21 +80,23 @@ deny contains msga if {
 	]
 	found := {n | some n in own} | {h.name | some x in selected; some h in x[1]}
 	count(found) > 0
-	msga := network.make(
-		svc,
-		sprintf("%s publishes a sensitive interface (%s) outside the cluster: %s", [
+	related := array.concat(
+		[{"object": x[0], "failedPaths": [], "reviewPaths": sort({h.path | some h in x[1]})} | some x in selected],
+		network.ingress_related(network.service_routes(svc)),
+	)
+	msga := {
+		"alertMessage": sprintf("%s publishes a sensitive interface (%s) outside the cluster: %s", [
 			network.where(svc),
 			concat(", ", found),
 			network.how_exposed(svc),
 		]),
-		6,
-		{
-			"failed": network.direct_paths(svc),
-			"review": ["metadata.name" | count(own) > 0],
-		},
-		array.concat(
-			[{"object": x[0], "failedPaths": [], "reviewPaths": sort({h.path | some h in x[1]})} | some x in selected],
-			network.ingress_related(network.service_routes(svc)),
-		),
-	)
+		"alertScore": 6,
+		"packagename": "armo_builtins",
+		"failedPaths": network.direct_paths(svc),
+		"reviewPaths": ["metadata.name" | count(own) > 0],
+		"deletePaths": [],
+		"fixPaths": [],
+		"relatedObjects": [r | some r in {x | some x in related}],
+		"alertObject": {"k8sApiObjects": [svc]},
+	}
 }

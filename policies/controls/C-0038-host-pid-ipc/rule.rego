@@ -8,19 +8,15 @@ shared := {
 }
 
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	flags := [f | some f in ["hostPID", "hostIPC"]; spec[f] == true]
+	some w in workload.input_pods
+	flags := [f | some f in ["hostPID", "hostIPC"]; w.spec[f] == true]
 	count(flags) > 0
-	paths := [concat(".", [workload.prefix[obj.kind], f]) | some f in flags]
+	paths := [concat(".", [w.prefix, f]) | some f in flags]
 	msga := {
-		"alertMessage": concat("", [obj.kind, "/", obj.metadata.name, " shares the node's ", concat(" and ", [shared[f] | some f in flags])]),
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " shares the node's ", concat(" and ", [shared[f] | some f in flags])]),
 		"alertScore": 7,
-		"packagename": "armo_builtins",
 		"failedPaths": paths,
 		"fixPaths": [{"path": p, "value": "false"} | some p in paths],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [w.obj]},
 	}
 }

@@ -7,21 +7,16 @@ import data.vigil.workload
 insecure := {secctx.cap_name(x) | some x in data.postureControlInputs.insecureCapabilities}
 
 deny contains msga if {
-	some obj in input
-	workload.pod_spec(obj)
-	some c in workload.containers(obj)
+	some c in workload.input_containers
 	c.container.securityContext.capabilities.add
 	bad := [a | some a in secctx.added(c); a.name in insecure]
 	count(bad) > 0
 	paths := [a.path | some a in bad]
 	msga := {
-		"alertMessage": concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, " adds insecure capabilities: ", concat(", ", [a.name | some a in bad])]),
+		"alertMessage": concat("", [secctx.label(c), " adds insecure capabilities: ", concat(", ", [a.name | some a in bad])]),
 		"alertScore": 7,
-		"packagename": "armo_builtins",
 		"failedPaths": paths,
-		"fixPaths": [],
 		"deletePaths": paths,
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [c.obj]},
 	}
 }

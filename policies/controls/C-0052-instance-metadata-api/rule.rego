@@ -55,34 +55,43 @@ _safe_namespace(ns) if {
 	not ns in _leaky_namespaces
 }
 
+# Only workloads of namespaces that are not safe as a whole can fail here;
+# network.workloads_by_namespace lists them.
 deny contains msga if {
-	some w in input
-	workload.is_workload(w)
+	some ns in network.workload_namespaces
+	not _safe_namespace(ns)
+	some w in network.workloads_by_namespace[ns]
 	not network.host_network(w)
-	not _safe_namespace(network.namespace(w))
 	egress := [p | some p in network.policies_selecting(w); "Egress" in network.policy_types(p)]
 	allowing := [[p, rules] | some p in egress; rules := _allowing_rules(p); count(rules) > 0]
 	_reachable(egress, allowing)
-	msga := network.make(
-		w,
-		sprintf("%s can reach the instance metadata API (%s): %s", [network.where(w), _ip, _why(egress, allowing)]),
-		4,
-		{},
-		[{"object": a[0], "failedPaths": [], "reviewPaths": [sprintf("spec.egress[%d]", [i]) | some i in a[1]]} | some a in allowing],
-	)
+	related := [{"object": a[0], "failedPaths": [], "reviewPaths": [sprintf("spec.egress[%d]", [i]) | some i in a[1]]} | some a in allowing]
+	msga := {
+		"alertMessage": sprintf("%s can reach the instance metadata API (%s): %s", [network.where(w), _ip, _why(egress, allowing)]),
+		"alertScore": 4,
+		"packagename": "armo_builtins",
+		"failedPaths": [],
+		"reviewPaths": [],
+		"deletePaths": [],
+		"fixPaths": [],
+		"relatedObjects": [r | some r in {x | some x in related}],
+		"alertObject": {"k8sApiObjects": [w]},
+	}
 }
 
 deny contains msga if {
-	some w in input
-	workload.is_workload(w)
-	network.host_network(w)
-	msga := network.make(
-		w,
-		sprintf("%s runs on the host network and can reach the instance metadata API (%s): NetworkPolicies do not apply to it", [network.where(w), _ip]),
-		4,
-		{"review": [concat("", [workload.prefix[w.kind], ".hostNetwork"])]},
-		[],
-	)
+	some w in network.host_network_workloads
+	msga := {
+		"alertMessage": sprintf("%s runs on the host network and can reach the instance metadata API (%s): NetworkPolicies do not apply to it", [network.where(w), _ip]),
+		"alertScore": 4,
+		"packagename": "armo_builtins",
+		"failedPaths": [],
+		"reviewPaths": [concat("", [workload.prefix[w.kind], ".hostNetwork"])],
+		"deletePaths": [],
+		"fixPaths": [],
+		"relatedObjects": [],
+		"alertObject": {"k8sApiObjects": [w]},
+	}
 }
 
 _reachable(egress, _) if count(egress) == 0

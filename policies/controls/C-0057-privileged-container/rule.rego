@@ -1,18 +1,17 @@
 package armo_builtins
 
-import data.vigil.alert
+import data.vigil.pss
 import data.vigil.workload
 
 deny contains msga if {
-	obj := input[_]
-	some c in workload.containers(obj)
+	some c in workload.input_containers
 	c.container.securityContext.privileged == true
 	path := concat("", [c.path, ".securityContext.privileged"])
-	msga := alert.make(
-		obj,
-		sprintf("container %q in %s runs privileged", [c.container.name, alert.name(obj)]),
-		8,
-		[path],
-		[{"path": path, "value": "false"}],
-	)
+	msga := {
+		"alertMessage": concat("", [pss.container_label(c), " runs privileged"]),
+		"alertScore": 8,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "false"}],
+		"alertObject": {"k8sApiObjects": [c.obj]},
+	}
 }

@@ -8,12 +8,12 @@ import data.vigil.workload
 sudo_pattern := "(^|[\\s;&|(\u0060'\"/])sudo($|[\\s;&|)\u0060'\"])"
 
 deny contains msga if {
-	some obj in input
-	workload.pod_spec(obj)
-	some c in workload.containers(obj)
+	some c in workload.input_containers
 	paths := [p |
 		some field in ["command", "args"]
-		some i, arg in secctx.as_array(c.container[field])
+		args := c.container[field]
+		is_array(args)
+		some i, arg in args
 		is_string(arg)
 		contains(arg, "sudo")
 		regex.match(sudo_pattern, arg)
@@ -21,13 +21,9 @@ deny contains msga if {
 	]
 	count(paths) > 0
 	msga := {
-		"alertMessage": concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, " invokes sudo in its entrypoint"]),
+		"alertMessage": concat("", [secctx.label(c), " invokes sudo in its entrypoint"]),
 		"alertScore": 5,
-		"packagename": "armo_builtins",
 		"failedPaths": paths,
-		"fixPaths": [],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [c.obj]},
 	}
 }

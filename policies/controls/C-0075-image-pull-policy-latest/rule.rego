@@ -3,17 +3,20 @@ package armo_builtins
 import data.vigil.wlconfig
 import data.vigil.workload
 
+# Containers (init and ephemeral ones included) are read from the pod spec
+# directly, so that paths are only built for those that fail.
 deny contains msga if {
 	some obj in input
-	obj.kind in wlconfig.workload_kinds
-	some c in workload.containers(obj)
-	policy := c.container.imagePullPolicy
+	spec := workload.pod_spec(obj)
+	some field in workload.container_fields
+	some i, ct in spec[field]
+	policy := ct.imagePullPolicy
 	policy != "Always"
-	p := wlconfig.image_parts(c.container.image)
+	p := wlconfig.image_parts(ct.image)
 	wlconfig.floating(p)
-	path := concat("", [c.path, ".imagePullPolicy"])
+	path := concat("", [workload.prefix[obj.kind], ".", field, "[", format_int(i, 10), "].imagePullPolicy"])
 	msga := {
-		"alertMessage": sprintf("%s pulls the floating image %q with imagePullPolicy %v: each node runs whichever copy it cached", [wlconfig.container_desc(obj, c), c.container.image, policy]),
+		"alertMessage": sprintf("%s %q in %s pulls the floating image %q with imagePullPolicy %v: each node runs whichever copy it cached", [wlconfig.kind_of_container[field], ct.name, wlconfig.alert_name(obj), ct.image, policy]),
 		"alertScore": 3,
 		"packagename": "armo_builtins",
 		"failedPaths": [path],

@@ -4,10 +4,10 @@ import data.vigil.rbac
 
 deny contains msga if {
 	some vector in input
-	not rbac.system_subject(vector)
 	[_, b] := rbac.binding(vector)
 	b.roleRef.kind == "ClusterRole"
 	b.roleRef.name == "cluster-admin"
+	not rbac.system_subject(vector)
 	msga := rbac.subject_alert(
 		vector,
 		sprintf("%s is bound to cluster-admin by %s %s, %s", [rbac.subject_name(vector), b.kind, rbac.name(b), reach(vector)]),

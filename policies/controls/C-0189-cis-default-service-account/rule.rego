@@ -6,7 +6,15 @@ deny contains msga if {
 	some sa in input
 	sa.kind == "ServiceAccount"
 	sa.metadata.name == "default"
-	msga := wlconfig.sa_automount_alert(sa, 5)
+	a := wlconfig.sa_automount_finding(sa)
+	msga := {
+		"alertMessage": a.alertMessage,
+		"alertScore": 5,
+		"packagename": "armo_builtins",
+		"failedPaths": a.failedPaths,
+		"fixPaths": a.fixPaths,
+		"alertObject": a.alertObject,
+	}
 }
 
 # Judged with every object at once: a pod that leaves
@@ -14,5 +22,13 @@ deny contains msga if {
 deny contains msga if {
 	some obj in input
 	obj.kind in wlconfig.workload_kinds
-	msga := wlconfig.default_sa_alert(obj, 5)
+	a := wlconfig.default_sa_finding(obj)
+	msga := {
+		"alertMessage": a.alertMessage,
+		"alertScore": 5,
+		"packagename": "armo_builtins",
+		"failedPaths": a.failedPaths,
+		"fixPaths": a.fixPaths,
+		"alertObject": a.alertObject,
+	}
 }

@@ -4,8 +4,8 @@ import data.vigil.rbac
 
 deny contains msga if {
 	some vector in input
-	not rbac.system_subject(vector)
-	hs := rbac.hits(vector, "bind_escalate") | rbac.hits(vector, "impersonate")
+	hs := rbac.hits_any(vector, ["bind_escalate", "impersonate"])
 	count(hs) > 0
+	not rbac.system_subject(vector)
 	msga := rbac.grant_alert(vector, "get around RBAC's escalation check", hs, 7)
 }

@@ -3,18 +3,14 @@ package armo_builtins
 import data.vigil.workload
 
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	spec.hostPID == true
-	path := concat("", [workload.prefix[obj.kind], ".hostPID"])
+	some w in workload.input_pods
+	w.spec.hostPID == true
+	path := concat("", [w.prefix, ".hostPID"])
 	msga := {
-		"alertMessage": concat("", [obj.kind, "/", obj.metadata.name, " shares the node's process namespace (hostPID)"]),
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " shares the node's process namespace (hostPID)"]),
 		"alertScore": 7,
-		"packagename": "armo_builtins",
 		"failedPaths": [path],
 		"fixPaths": [{"path": path, "value": "false"}],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [w.obj]},
 	}
 }

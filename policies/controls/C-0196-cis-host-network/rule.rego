@@ -3,18 +3,14 @@ package armo_builtins
 import data.vigil.workload
 
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	spec.hostNetwork == true
-	path := concat("", [workload.prefix[obj.kind], ".hostNetwork"])
+	some w in workload.input_pods
+	w.spec.hostNetwork == true
+	path := concat("", [w.prefix, ".hostNetwork"])
 	msga := {
-		"alertMessage": concat("", [obj.kind, "/", obj.metadata.name, " uses the node's network namespace (hostNetwork)"]),
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " uses the node's network namespace (hostNetwork)"]),
 		"alertScore": 7,
-		"packagename": "armo_builtins",
 		"failedPaths": [path],
 		"fixPaths": [{"path": path, "value": "false"}],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [w.obj]},
 	}
 }

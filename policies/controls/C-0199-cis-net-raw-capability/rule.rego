@@ -1,30 +1,24 @@
 package armo_builtins
 
 import data.vigil.secctx
-import data.vigil.workload
 
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	not spec.os.name == "windows"
-	some c in workload.containers(obj)
+	some c in secctx.linux_containers
 	f := net_raw(c)
 	msga := {
-		"alertMessage": concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, " keeps the NET_RAW capability: ", f.why]),
+		"alertMessage": concat("", [secctx.label(c), " keeps the NET_RAW capability: ", f.why]),
 		"alertScore": 5,
-		"packagename": "armo_builtins",
 		"failedPaths": f.failed,
 		"fixPaths": f.fixes,
 		"deletePaths": f.deletes,
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [c.obj]},
 	}
 }
 
 # net_raw describes a container that holds NET_RAW: {"failed", "fixes",
 # "deletes", "why"}; undefined when it does not.
 net_raw(c) := {
-	"failed": [concat("", [c.path, ".securityContext.capabilities.drop"])],
+	"failed": [secctx.drop_path(c)],
 	"fixes": [{"path": concat("", [c.path, ".securityContext.capabilities.drop[0]"]), "value": "NET_RAW"}],
 	"deletes": [],
 	"why": "it drops neither NET_RAW nor ALL",
@@ -39,7 +33,7 @@ net_raw(c) := {
 	priv := [concat("", [c.path, ".securityContext.privileged"]) | c.container.securityContext.privileged == true]
 	granting := [a.path | some a in adds; a.name in {"NET_RAW", "ALL"}]
 	r := {
-		"failed": secctx.first_non_empty(array.concat(priv, granting), [concat("", [c.path, ".securityContext.capabilities.drop"])]),
+		"failed": secctx.first_non_empty(array.concat(priv, granting), [secctx.drop_path(c)]),
 		"fixes": array.concat(
 			[{"path": p, "value": "false"} | some p in priv],
 			[{"path": secctx.drop_append(c), "value": "NET_RAW"} | not "NET_RAW" in drops],

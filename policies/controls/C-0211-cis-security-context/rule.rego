@@ -9,44 +9,39 @@ import data.vigil.workload
 # few and the pod-level windowsOptions apply to every container, so a
 # pod-level context counts there.
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	some c in workload.containers(obj)
+	some c in workload.input_containers
 	sc := secctx.csc(c)
 	not restricting(sc)
-	not windows_context(spec, sc)
+	not windows_context(c.spec, sc)
 	msga := {
-		"alertMessage": concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, problem(sc), pod_note(spec)]),
+		"alertMessage": concat("", [secctx.label(c), problem(sc), pod_note(c.spec)]),
 		"alertScore": 3,
-		"packagename": "armo_builtins",
 		"failedPaths": [concat("", [c.path, ".securityContext"])],
-		"fixPaths": [],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [c.obj]},
 	}
 }
 
 # restricting is true for a security context with at least one setting
-# that narrows what the container may do.
-restricting(sc) if sc.runAsNonRoot == true
-
+# that narrows what the container may do. (An else chain: OPA stops at the
+# first setting found, where separate clauses would all be evaluated.)
 restricting(sc) if {
+	sc.runAsNonRoot == true
+} else := true if {
+	sc.allowPrivilegeEscalation == false
+} else := true if {
+	count(sc.capabilities.drop) > 0
+} else := true if {
+	sc.readOnlyRootFilesystem == true
+} else := true if {
 	is_number(sc.runAsUser)
 	sc.runAsUser > 0
+} else := true if {
+	sc.seccompProfile.type in secctx.confining_profile
+} else := true if {
+	sc.appArmorProfile.type in secctx.confining_profile
+} else := true if {
+	count(sc.seLinuxOptions) > 0
 }
-
-restricting(sc) if sc.allowPrivilegeEscalation == false
-
-restricting(sc) if sc.readOnlyRootFilesystem == true
-
-restricting(sc) if count(sc.capabilities.drop) > 0
-
-restricting(sc) if sc.seccompProfile.type in secctx.confining_profile
-
-restricting(sc) if sc.appArmorProfile.type in secctx.confining_profile
-
-restricting(sc) if count(sc.seLinuxOptions) > 0
 
 windows_context(spec, sc) if {
 	spec.os.name == "windows"

@@ -4,7 +4,16 @@ import data.vigil.wlconfig
 
 deny contains msga if {
 	some obj in input
-	wlconfig.in_default_namespace(obj)
+	# Named explicitly (see wlconfig.in_default_namespace), tested inline:
+	# this runs on every object.
+	obj.metadata.namespace == "default"
 	not wlconfig.default_ns_builtin(obj)
-	msga := wlconfig.namespace_alert(obj, 3, "")
+	msga := {
+		"alertMessage": sprintf("%s is explicitly placed in the default namespace", [wlconfig.alert_name(obj)]),
+		"alertScore": 3,
+		"packagename": "armo_builtins",
+		"failedPaths": ["metadata.namespace"],
+		"fixPaths": [{"path": "metadata.namespace", "value": "YOUR_NAMESPACE"}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }

@@ -1,18 +1,21 @@
 package armo_builtins
 
 import data.vigil.network
-import data.vigil.workload
 
+# Only workloads that an externally reachable Service selects can fail:
+# network.exposure lists them with those Services, built once for every
+# exposure rule evaluated with this one.
 deny contains msga if {
-	some w in input
-	workload.is_workload(w)
-	svcs := network.exposing_services(w)
-	count(svcs) > 0
-	msga := network.make(
-		w,
-		sprintf("%s is reachable from outside the cluster through %s", [network.where(w), network.exposure_text(svcs)]),
-		6,
-		{"review": network.selector_paths(w, svcs)},
-		network.exposure_related(svcs),
-	)
+	some w, svcs in network.exposure
+	msga := {
+		"alertMessage": concat("", [network.where(w), " is reachable from outside the cluster through ", network.exposure_text(svcs)]),
+		"alertScore": 6,
+		"packagename": "armo_builtins",
+		"failedPaths": [],
+		"reviewPaths": network.selector_paths(w, svcs),
+		"deletePaths": [],
+		"fixPaths": [],
+		"relatedObjects": network.related_objects(svcs),
+		"alertObject": {"k8sApiObjects": [w]},
+	}
 }

@@ -6,10 +6,10 @@ deny contains msga if {
 	some vector in input
 	vector.kind == "Group"
 	vector.name == "system:authenticated"
+	idx := rbac.grant_index(vector)
 	found := {id: hs |
 		some id, _ in rbac.sensitive
-		hs := rbac.hits(vector, id)
-		count(hs) > 0
+		hs := idx[id]
 	}
 	count(found) > 0
 	labels := sort({rbac.sensitive[id] | some id, _ in found})

@@ -23,18 +23,20 @@ reach(b) := "cluster-wide" if {
 	b.metadata.namespace in rbac.system_namespaces
 }
 
-# One finding per binding and role that gives takeover powers.
+# One finding per binding and role that gives takeover powers. Each hit
+# of rule_hits is extended with j, the index of its rule in the role.
 findings := [f |
 	some b in rbac.input_bindings
 	where := reach(b)
 	cluster := b.kind == "ClusterRoleBinding"
-	some br in rbac.binding_rules(b)
+	some br in rbac.binding_roles(b)
 	found := {id: hs |
-		some id, _ in takeover
+		# the takeover capabilities the role's rules can grant at all
+		some id in {id | some pr in br.rules; some id in rbac.rule_caps(pr, cluster); takeover[id]}
 		hs := {x |
-			some e in br.rules
-			some h in rbac.rule_hits(e.rule, id, cluster)
-			x := object.union(h, {"prefix": e.prefix})
+			some j, pr in br.rules
+			some h in rbac.rule_hits(pr, id, cluster)
+			x := object.union(h, {"j": j})
 		}
 		count(hs) > 0
 	}
@@ -42,14 +44,16 @@ findings := [f |
 	f := finding(b, br, where, found)
 ]
 
+# rolePaths point into a scanned role (a built-in role judged by name has
+# no rules to point at).
 finding(b, br, where, found) := {
 	"binding": b,
 	"role": br.role,
 	"rolePaths": sort({p |
+		br.role != null
 		some hs in found
 		some h in hs
-		h.prefix != ""
-		some p in [sprintf("%s.verbs[%d]", [h.prefix, h.vi]), sprintf("%s.resources[%d]", [h.prefix, h.ri])]
+		some p in [sprintf("rules[%d].verbs[%d]", [h.j, h.vi]), sprintf("rules[%d].resources[%d]", [h.j, h.ri])]
 	}),
 	"summary": summary(b, found, where),
 }
@@ -66,9 +70,7 @@ summary(b, found, where) := sprintf("holds cluster-admin %s (%s)", [where, rbac.
 grouped := rbac.member_entries(findings)
 
 deny contains msga if {
-	some obj in input
-	acct := rbac.workload_account(obj)
-	es := rbac.account_entries(grouped, acct)
-	rbac.token_mounted(acct.spec, acct.namespace, acct.name)
+	some [obj, acct, keys] in rbac.token_workloads
+	es := rbac.entries_for(grouped, keys)
 	msga := rbac.workload_alert(obj, acct, es, "can take over the cluster", 8)
 }

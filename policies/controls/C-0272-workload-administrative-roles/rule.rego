@@ -15,7 +15,7 @@ reach(b) := "cluster-wide" if {
 # operator's own custom resources) is not administrative.
 findings := [f |
 	some b in rbac.input_bindings
-	some br in rbac.binding_rules(b)
+	some br in rbac.binding_roles(b)
 	f := finding(b, br)
 ]
 
@@ -36,15 +36,19 @@ finding(b, br) := {
 } if {
 	br.role != null
 	paths := sort({p |
-		some e in br.rules
-		"*" in rbac.list(object.get(e.rule, "verbs", []))
-		"*" in rbac.list(object.get(e.rule, "resources", []))
-		some g in rbac.list(object.get(e.rule, "apiGroups", []))
+		some j, pr in br.rules
+		# lists that hold "*" (is_array: a malformed rule is not read)
+		is_array(pr.verbs)
+		"*" in pr.verbs
+		is_array(pr.resources)
+		"*" in pr.resources
+		is_array(pr.apiGroups)
+		some g in pr.apiGroups
 		g in {"*", ""}
 		some f in ["verbs", "resources"]
-		some k, x in e.rule[f]
+		some k, x in pr[f]
 		x == "*"
-		p := sprintf("%s.%s[%d]", [e.prefix, f, k])
+		p := sprintf("rules[%d].%s[%d]", [j, f, k])
 	})
 	count(paths) > 0
 }
@@ -52,9 +56,7 @@ finding(b, br) := {
 grouped := rbac.member_entries(findings)
 
 deny contains msga if {
-	some obj in input
-	acct := rbac.workload_account(obj)
-	es := rbac.account_entries(grouped, acct)
-	rbac.token_mounted(acct.spec, acct.namespace, acct.name)
+	some [obj, acct, keys] in rbac.token_workloads
+	es := rbac.entries_for(grouped, keys)
 	msga := rbac.workload_alert(obj, acct, es, "holds an administrative role", 7)
 }

@@ -1,25 +1,18 @@
 package armo_builtins
 
 import data.vigil.secctx
-import data.vigil.workload
 
 # Only the profile in force counts: a pod-level Unconfined that every
 # container overrides leaves nothing unconfined.
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	not spec.os.name == "windows"
-	some c in workload.containers(obj)
-	profile := secctx.seccomp(obj, spec, c)
+	some c in secctx.linux_containers
+	profile := secctx.seccomp(c.obj, c.spec, c)
 	profile.type == "Unconfined"
 	msga := {
-		"alertMessage": concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, " runs with seccomp explicitly Unconfined (set by the ", replace(profile.source, "-", " "), ")"]),
+		"alertMessage": concat("", [secctx.label(c), " runs with seccomp explicitly Unconfined (set by the ", replace(profile.source, "-", " "), ")"]),
 		"alertScore": 6,
-		"packagename": "armo_builtins",
 		"failedPaths": [profile.path],
 		"fixPaths": [secctx.profile_fix(profile)],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [c.obj]},
 	}
 }

@@ -4,22 +4,19 @@ import data.vigil.secctx
 import data.vigil.workload
 
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	opts := spec.securityContext.seLinuxOptions
-	bad := unsafe(opts, concat("", [workload.prefix[obj.kind], ".securityContext.seLinuxOptions"]))
+	some w in workload.input_pods
+	opts := w.spec.securityContext.seLinuxOptions
+	bad := unsafe(opts, concat("", [w.prefix, ".securityContext.seLinuxOptions"]))
 	count(bad) > 0
-	msga := selinux_alert(obj, concat("", [obj.kind, "/", obj.metadata.name, " sets unsafe pod-level SELinux options"]), bad)
+	msga := selinux_alert(w.obj, concat("", [w.obj.kind, "/", w.obj.metadata.name, " sets unsafe pod-level SELinux options"]), bad)
 }
 
 deny contains msga if {
-	some obj in input
-	workload.pod_spec(obj)
-	some c in workload.containers(obj)
+	some c in workload.input_containers
 	opts := c.container.securityContext.seLinuxOptions
 	bad := unsafe(opts, concat("", [c.path, ".securityContext.seLinuxOptions"]))
 	count(bad) > 0
-	msga := selinux_alert(obj, concat("", [secctx.ctr_kind[c.field], " \"", c.container.name, "\" in ", obj.kind, "/", obj.metadata.name, " sets unsafe SELinux options"]), bad)
+	msga := selinux_alert(c.obj, concat("", [secctx.label(c), " sets unsafe SELinux options"]), bad)
 }
 
 # unsafe lists the offending options as {"path", "what"}: a type outside

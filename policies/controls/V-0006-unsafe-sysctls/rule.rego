@@ -21,22 +21,18 @@ safe_sysctls := {
 }
 
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	sysctls := spec.securityContext.sysctls
+	some w in workload.input_pods
+	sysctls := w.spec.securityContext.sysctls
 	count(sysctls) > 0
-	base := concat("", [workload.prefix[obj.kind], ".securityContext.sysctls"])
+	base := concat("", [w.prefix, ".securityContext.sysctls"])
 	bad := [{"i": format_int(i, 10), "name": s.name} | some i, s in secctx.as_array(sysctls); not safe(s.name)]
 	count(bad) > 0
 	msga := {
-		"alertMessage": concat("", [obj.kind, "/", obj.metadata.name, " sets sysctls outside the safe set: ", concat(", ", [b.name | some b in bad])]),
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " sets sysctls outside the safe set: ", concat(", ", [b.name | some b in bad])]),
 		"alertScore": 6,
-		"packagename": "armo_builtins",
 		"failedPaths": [concat("", [base, "[", b.i, "].name"]) | some b in bad],
-		"fixPaths": [],
 		"deletePaths": [concat("", [base, "[", b.i, "]"]) | some b in bad],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [w.obj]},
 	}
 }
 

@@ -8,21 +8,18 @@ sandbox_classes := {lower(n) | some n in data.postureControlInputs.sandboxRuntim
 
 # An object without a namespace lands in "default" when applied.
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
-	ns := object.get(obj.metadata, "namespace", "default")
+	some w in workload.input_pods
+	spec := w.spec
+	ns := object.get(w.obj.metadata, "namespace", "default")
 	lower(ns) in sandboxed
 	not lower(object.get(spec, "runtimeClassName", "")) in sandbox_classes
-	path := concat("", [workload.prefix[obj.kind], ".runtimeClassName"])
+	path := concat("", [w.prefix, ".runtimeClassName"])
 	msga := {
-		"alertMessage": concat("", [obj.kind, "/", obj.metadata.name, " runs in namespace \"", ns, "\", which requires a sandbox, ", runtime(spec)]),
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " runs in namespace \"", ns, "\", which requires a sandbox, ", runtime(spec)]),
 		"alertScore": 6,
-		"packagename": "armo_builtins",
 		"failedPaths": [path],
 		"fixPaths": [{"path": path, "value": "YOUR_VALUE"}],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [w.obj]},
 	}
 }
 

@@ -11,31 +11,36 @@ insecure := {secctx.cap_name(x) | some x in data.postureControlInputs.insecureCa
 # Pods that use a host namespace cannot have their own user namespace, so
 # they are left to the host-namespace controls.
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
+	some w in workload.input_pods
+	spec := w.spec
 	not spec.hostUsers == false
 	not spec.os.name == "windows"
 	not spec.hostNetwork == true
 	not spec.hostPID == true
 	not spec.hostIPC == true
-	names := [c.container.name | some c in workload.containers(obj); powerful(c)]
+	# The containers as workload.containers lists them, read in place.
+	names := [c.name |
+		some field in workload.container_fields
+		some i, c in spec[field]
+		is_number(i)
+		powerful(c)
+	]
 	count(names) > 0
-	path := concat("", [workload.prefix[obj.kind], ".hostUsers"])
+	path := concat("", [w.prefix, ".hostUsers"])
 	msga := {
-		"alertMessage": concat("", [obj.kind, "/", obj.metadata.name, " runs containers that are privileged or add powerful capabilities (", concat(", ", names), ") in the node's user namespace (hostUsers is not false): their root user and capabilities are the node's"]),
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " runs containers that are privileged or add powerful capabilities (", concat(", ", names), ") in the node's user namespace (hostUsers is not false): their root user and capabilities are the node's"]),
 		"alertScore": 3,
-		"packagename": "armo_builtins",
 		"failedPaths": [path],
 		"fixPaths": [{"path": path, "value": "false"}],
-		"deletePaths": [],
-		"reviewPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [w.obj]},
 	}
 }
 
-powerful(c) if c.container.securityContext.privileged == true
-
+# powerful is true for a container (the object itself) that runs
+# privileged or adds an insecure capability.
 powerful(c) if {
-	some x in secctx.as_array(c.container.securityContext.capabilities.add)
+	c.securityContext.privileged == true
+} else := true if {
+	some x in secctx.as_array(c.securityContext.capabilities.add)
 	secctx.cap_name(x) in insecure
 }

@@ -3,15 +3,18 @@ package armo_builtins
 import data.vigil.wlconfig
 import data.vigil.workload
 
+# Containers (init and ephemeral ones included) are read from the pod spec
+# directly, so that paths are only built for those that fail.
 deny contains msga if {
 	some obj in input
-	obj.kind in wlconfig.workload_kinds
-	some c in workload.containers(obj)
-	p := wlconfig.image_parts(c.container.image)
+	spec := workload.pod_spec(obj)
+	some field in workload.container_fields
+	some i, ct in spec[field]
+	p := wlconfig.image_parts(ct.image)
 	wlconfig.floating(p)
-	path := concat("", [c.path, ".image"])
+	path := concat("", [workload.prefix[obj.kind], ".", field, "[", format_int(i, 10), "].image"])
 	msga := {
-		"alertMessage": sprintf("%s uses image %q %s", [wlconfig.container_desc(obj, c), c.container.image, what(p)]),
+		"alertMessage": sprintf("%s %q in %s uses image %q %s", [wlconfig.kind_of_container[field], ct.name, wlconfig.alert_name(obj), ct.image, what[p.tag]]),
 		"alertScore": 5,
 		"packagename": "armo_builtins",
 		"failedPaths": [path],
@@ -20,6 +23,8 @@ deny contains msga if {
 	}
 }
 
-what(p) := "without a tag or digest: it runs whatever is latest when the node pulls" if p.tag == ""
-
-what(p) := "with the moving tag latest and no digest" if p.tag == "latest"
+# what says why a floating image floats, by its tag.
+what := {
+	"": "without a tag or digest: it runs whatever is latest when the node pulls",
+	"latest": "with the moving tag latest and no digest",
+}

@@ -7,5 +7,13 @@ import data.vigil.wlconfig
 deny contains msga if {
 	some obj in input
 	obj.kind in wlconfig.workload_kinds
-	msga := wlconfig.default_sa_alert(obj, 5)
+	a := wlconfig.default_sa_finding(obj)
+	msga := {
+		"alertMessage": a.alertMessage,
+		"alertScore": 5,
+		"packagename": "armo_builtins",
+		"failedPaths": a.failedPaths,
+		"fixPaths": a.fixPaths,
+		"alertObject": a.alertObject,
+	}
 }

@@ -8,21 +8,23 @@ subject_key(v) := concat("/", [v.kind, rbac.subject_namespace(v), v.name])
 # their bindings.
 can_update_approval := {subject_key(v) |
 	some v in input
-	count(rbac.hits(v, "csr_approval")) > 0
+	idx := rbac.grant_index(v)
+	idx.csr_approval
 }
 
 can_approve_signer := {subject_key(v) |
 	some v in input
-	count(rbac.hits(v, "signer_approve")) > 0
+	idx := rbac.grant_index(v)
+	idx.signer_approve
 }
 
 deny contains msga if {
 	some vector in input
-	not rbac.system_subject(vector)
+	hs := rbac.hits_any(vector, ["csr_approval", "signer_approve"])
+	count(hs) > 0
 	key := subject_key(vector)
 	key in can_update_approval
 	key in can_approve_signer
-	hs := rbac.hits(vector, "csr_approval") | rbac.hits(vector, "signer_approve")
-	count(hs) > 0
+	not rbac.system_subject(vector)
 	msga := rbac.grant_alert(vector, "approve certificate signing requests", hs, 8)
 }

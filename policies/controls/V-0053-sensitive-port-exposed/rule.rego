@@ -5,11 +5,11 @@ import data.vigil.workload
 
 _ports := {sprintf("%v", [p]) | some p in data.postureControlInputs.sensitiveInterfacePorts}
 
+# Only externally reachable Services can fail (network.exposed_services,
+# built once for every exposure rule evaluated with this one).
 deny contains msga if {
-	some svc in input
-	svc.kind == "Service"
 	count(_ports) > 0
-	network.exposed(svc)
+	some svc in network.exposed_services
 	_candidate(svc)
 	direct := network.direct_paths(svc)
 	routes := network.service_routes(svc)
@@ -26,29 +26,36 @@ deny contains msga if {
 		some h in hits
 		_routes_to(r, ports[h[0]])
 	]
-	msga := network.make(
-		svc,
-		sprintf("%s publishes sensitive port(s) %s outside the cluster: %s", [
+	msga := {
+		"alertMessage": sprintf("%s publishes sensitive port(s) %s outside the cluster: %s", [
 			network.where(svc),
 			concat(", ", {h[2] | some h in hits}),
 			network.how_exposed(svc),
 		]),
-		7,
-		{"failed": array.concat([h[1] | some h in hits], direct)},
-		network.ingress_related(used_routes),
-	)
+		"alertScore": 7,
+		"packagename": "armo_builtins",
+		"failedPaths": array.concat([h[1] | some h in hits], direct),
+		"reviewPaths": [],
+		"deletePaths": [],
+		"fixPaths": [],
+		"relatedObjects": [r | some r in {x | some x in network.ingress_related(used_routes)}],
+		"alertObject": {"k8sApiObjects": [svc]},
+	}
 }
 
 # Cheap first test: a sensitive port number, or a named target port that
-# has to be resolved through the workloads.
-_candidate(svc) if sprintf("%v", [svc.spec.ports[_].port]) in _ports
-
-_candidate(svc) if sprintf("%v", [svc.spec.ports[_].targetPort]) in _ports
-
+# resolves to one through the selected workloads (an else chain: the first
+# test that holds settles it).
 _candidate(svc) if {
+	sprintf("%v", [svc.spec.ports[_].port]) in _ports
+} else if {
+	sprintf("%v", [svc.spec.ports[_].targetPort]) in _ports
+} else if {
 	t := svc.spec.ports[_].targetPort
 	is_string(t)
 	not regex.match(`^[0-9]+$`, t)
+	some n in _named_target(svc, t)
+	n in _ports
 }
 
 # A port is published when the Service itself is external (every port is),
@@ -86,10 +93,16 @@ else := {t} if regex.match(`^[0-9]+$`, t)
 
 else := _named_target(svc, t)
 
+# The container ports named t in the workloads a Service selects. (The
+# containers are read from the pod spec directly, as workload.containers
+# lists them, without building their paths.)
 _named_target(svc, t) := {sprintf("%v", [p.containerPort]) |
 	is_string(t)
 	some w in network.workloads_selected_by(svc)
-	some c in workload.containers(w)
-	some p in network.as_array(object.get(c.container, "ports", []))
+	spec := workload.pod_spec(w)
+	some f in workload.container_fields
+	some i, c in spec[f]
+	is_number(i)
+	some p in network.as_array(object.get(c, "ports", []))
 	p.name == t
 }

@@ -3,46 +3,43 @@ package armo_builtins
 import data.vigil.network
 import data.vigil.workload
 
+# Only workloads that an externally reachable Service selects can fail:
+# network.exposure lists them with those Services.
 deny contains msga if {
-	some w in input
+	some w, svcs in network.exposure
 	_suspicious(workload.pod_spec(w))
-	svcs := network.exposing_services(w)
-	count(svcs) > 0
 	findings := _findings(w)
 	count(findings) > 0
-	msga := network.make(
-		w,
-		sprintf("%s is reachable from outside the cluster through %s and %s", [
+	msga := {
+		"alertMessage": sprintf("%s is reachable from outside the cluster through %s and %s", [
 			network.where(w),
 			network.exposure_text(svcs),
 			concat("; ", [f.what | some f in findings]),
 		]),
-		9,
-		{
-			"failed": [p | some f in findings; some p in f.failed],
-			"fix": [x | some f in findings; some x in object.get(f, "fix", [])],
-			"delete": [p | some f in findings; some p in object.get(f, "delete", [])],
-		},
-		network.exposure_related(svcs),
-	)
+		"alertScore": 9,
+		"packagename": "armo_builtins",
+		"failedPaths": [p | some f in findings; some p in f.failed],
+		"reviewPaths": [],
+		"deletePaths": [p | some f in findings; some p in object.get(f, "delete", [])],
+		"fixPaths": [x | some f in findings; some x in object.get(f, "fix", [])],
+		"relatedObjects": network.related_objects(svcs),
+		"alertObject": {"k8sApiObjects": [w]},
+	}
 }
 
-# Cheap first tests, before findings and their paths are built.
+# Cheap first tests, before findings and their paths are built (an else
+# chain: the first test that holds settles it).
 _suspicious(spec) if {
 	some f in ["hostPID", "hostIPC", "hostNetwork"]
 	spec[f] == true
-}
-
-_suspicious(spec) if spec.volumes[_].hostPath
-
-_suspicious(spec) if {
+} else if {
+	spec.volumes[_].hostPath
+} else if {
 	some f in workload.container_fields
 	spec[f][_].securityContext.capabilities.add
-}
-
-_suspicious(spec) if spec.securityContext.runAsUser == 0
-
-_suspicious(spec) if {
+} else if {
+	spec.securityContext.runAsUser == 0
+} else if {
 	some f in workload.container_fields
 	spec[f][_].securityContext.runAsUser == 0
 }

@@ -1,33 +1,31 @@
 package armo_builtins
 
-import data.vigil.alert
 import data.vigil.pss
 import data.vigil.workload
 
 # The pod securityContext makes every container a HostProcess container.
 deny contains msga if {
-	some obj in input
-	pss.pod_sc(obj).windowsOptions.hostProcess == true
-	path := pss.pod_path(obj, ".securityContext.windowsOptions.hostProcess")
-	msga := alert.make(
-		obj,
-		sprintf("%s sets windowsOptions.hostProcess: true in its pod securityContext: its containers run on the Windows host without isolation", [alert.name(obj)]),
-		8,
-		[path],
-		[{"path": path, "value": "false"}],
-	)
+	some w in workload.input_pods
+	w.spec.securityContext.windowsOptions.hostProcess == true
+	path := concat("", [w.prefix, ".securityContext.windowsOptions.hostProcess"])
+	msga := {
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " sets windowsOptions.hostProcess: true in its pod securityContext: its containers run on the Windows host without isolation"]),
+		"alertScore": 8,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "false"}],
+		"alertObject": {"k8sApiObjects": [w.obj]},
+	}
 }
 
 deny contains msga if {
-	some obj in input
-	some c in workload.containers(obj)
-	pss.container_sc(c).windowsOptions.hostProcess == true
+	some c in workload.input_containers
+	c.container.securityContext.windowsOptions.hostProcess == true
 	path := concat("", [c.path, ".securityContext.windowsOptions.hostProcess"])
-	msga := alert.make(
-		obj,
-		sprintf("container %q in %s is a Windows HostProcess container: it runs on the host without isolation", [c.container.name, alert.name(obj)]),
-		8,
-		[path],
-		[{"path": path, "value": "false"}],
-	)
+	msga := {
+		"alertMessage": concat("", [pss.container_label(c), " is a Windows HostProcess container: it runs on the host without isolation"]),
+		"alertScore": 8,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "false"}],
+		"alertObject": {"k8sApiObjects": [c.obj]},
+	}
 }

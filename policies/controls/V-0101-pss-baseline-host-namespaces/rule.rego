@@ -1,7 +1,5 @@
 package armo_builtins
 
-import data.vigil.alert
-import data.vigil.pss
 import data.vigil.workload
 
 # What sharing each namespace gives the pod, for messages.
@@ -12,16 +10,15 @@ shares := {
 }
 
 deny contains msga if {
-	some obj in input
-	spec := workload.pod_spec(obj)
+	some w in workload.input_pods
 	some field, what in shares
-	spec[field] == true
-	path := pss.pod_path(obj, concat("", [".", field]))
-	msga := alert.make(
-		obj,
-		sprintf("%s sets %s: true: its pods share %s", [alert.name(obj), field, what]),
-		7,
-		[path],
-		[{"path": path, "value": "false"}],
-	)
+	w.spec[field] == true
+	path := concat("", [w.prefix, ".", field])
+	msga := {
+		"alertMessage": concat("", [w.obj.kind, "/", w.obj.metadata.name, " sets ", field, ": true: its pods share ", what]),
+		"alertScore": 7,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "false"}],
+		"alertObject": {"k8sApiObjects": [w.obj]},
+	}
 }

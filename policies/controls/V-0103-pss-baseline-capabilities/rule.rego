@@ -1,7 +1,7 @@
 package armo_builtins
 
-import data.vigil.alert
 import data.vigil.pss
+import data.vigil.secctx
 import data.vigil.workload
 
 # The capabilities the baseline profile allows a container to add.
@@ -10,22 +10,22 @@ allowed := {
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
 }
 
+# The names are compared as written (the standard does not normalise
+# them); secctx.added(c)[i] is the entry at index i, its path built once
+# for the controls about added capabilities.
 deny contains msga if {
-	some obj in input
-	some c in workload.containers(obj)
-	added := pss.get(pss.container_sc(c), ["capabilities", "add"], [])
+	some c in workload.input_containers
+	added := c.container.securityContext.capabilities.add
 	is_array(added)
 	bad := [i | some i, cap in added; not cap in allowed]
 	count(bad) > 0
-	names := [added[i] | some i in bad]
-	paths := [sprintf("%s.securityContext.capabilities.add[%d]", [c.path, i]) | some i in bad]
+	adds := secctx.added(c)
+	paths := [adds[i].path | some i in bad]
 	msga := {
-		"alertMessage": sprintf("container %q in %s adds capabilities the baseline profile forbids: %s", [c.container.name, alert.name(obj), pss.quoted(names)]),
+		"alertMessage": concat("", [pss.container_label(c), " adds capabilities the baseline profile forbids: ", pss.quoted([added[i] | some i in bad])]),
 		"alertScore": 6,
-		"packagename": "armo_builtins",
 		"failedPaths": paths,
 		"deletePaths": paths,
-		"fixPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"alertObject": {"k8sApiObjects": [c.obj]},
 	}
 }

@@ -5,9 +5,9 @@ import data.vigil.pss
 import data.vigil.workload
 
 deny contains msga if {
-	some obj in input
-	some v in workload.volumes(obj)
+	some v in workload.input_volumes
 	v.volume.hostPath != null
+	obj := v.obj
 	host := pss.get(v.volume.hostPath, "path", "")
 	# The container mounts that use the volume, for the reader to review.
 	mounts := [sprintf("%s.volumeMounts[%d]", [c.path, k]) |
@@ -19,10 +19,8 @@ deny contains msga if {
 	msga := {
 		"alertMessage": sprintf("%s mounts the node path %q through hostPath volume %q", [alert.name(obj), host, v.volume.name]),
 		"alertScore": 7,
-		"packagename": "armo_builtins",
 		"failedPaths": [path],
 		"reviewPaths": mounts,
-		"fixPaths": [],
 		"alertObject": {"k8sApiObjects": [obj]},
 	}
 }

@@ -2,6 +2,7 @@ package armo_builtins
 
 import data.vigil.alert
 import data.vigil.pss
+import data.vigil.secctx
 import data.vigil.workload
 
 allowed_types := {"RuntimeDefault", "Localhost"}
@@ -10,12 +11,13 @@ annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 
 # A profile set in the pod securityContext.
 deny contains msga if {
-	some obj in input
-	profile := pss.pod_sc(obj).appArmorProfile
+	some w in workload.input_pods
+	profile := w.spec.securityContext.appArmorProfile
 	profile != null
 	type := pss.get(profile, "type", "")
 	not type in allowed_types
-	path := pss.pod_path(obj, ".securityContext.appArmorProfile.type")
+	obj := w.obj
+	path := concat("", [w.prefix, ".securityContext.appArmorProfile.type"])
 	msga := alert.make(
 		obj,
 		sprintf("%s sets AppArmor profile type %q in its pod securityContext: only RuntimeDefault and Localhost are allowed", [alert.name(obj), type]),
@@ -27,30 +29,29 @@ deny contains msga if {
 
 # A profile set in a container's securityContext.
 deny contains msga if {
-	some obj in input
-	some c in workload.containers(obj)
-	profile := pss.container_sc(c).appArmorProfile
+	some c in workload.input_containers
+	profile := c.container.securityContext.appArmorProfile
 	profile != null
 	type := pss.get(profile, "type", "")
 	not type in allowed_types
 	path := concat("", [c.path, ".securityContext.appArmorProfile.type"])
 	msga := alert.make(
-		obj,
-		sprintf("container %q in %s sets AppArmor profile type %q: only RuntimeDefault and Localhost are allowed", [c.container.name, alert.name(obj), type]),
+		c.obj,
+		sprintf("%s sets AppArmor profile type %q: only RuntimeDefault and Localhost are allowed", [pss.container_label(c), type]),
 		5,
 		[path],
 		[{"path": path, "value": "RuntimeDefault"}],
 	)
 }
 
-# The deprecated per-container annotations on the pod metadata.
+# The deprecated per-container annotations on the pod metadata, among the
+# legacy profile annotations secctx collects once per workload.
 deny contains msga if {
-	some obj in input
-	annotations := pss.pod_meta(obj).annotations
-	is_object(annotations)
-	some key, value in annotations
+	some w in workload.input_pods
+	some key, value in secctx.profile_annotations(w.obj)
 	startswith(key, annotation_prefix)
 	not allowed_annotation(value)
+	obj := w.obj
 	path := pss.meta_path(obj, concat("", [".annotations.", key]))
 	msga := alert.make(
 		obj,

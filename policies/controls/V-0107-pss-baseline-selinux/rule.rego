@@ -8,22 +8,22 @@ import data.vigil.workload
 allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
 deny contains msga if {
-	some obj in input
-	opts := pss.pod_sc(obj).seLinuxOptions
+	some w in workload.input_pods
+	opts := w.spec.securityContext.seLinuxOptions
 	problems := bad_fields(opts)
 	count(problems) > 0
-	paths := [pss.pod_path(obj, concat("", [".securityContext.seLinuxOptions.", f])) | some f in problems]
+	obj := w.obj
+	paths := [concat("", [w.prefix, ".securityContext.seLinuxOptions.", f]) | some f in problems]
 	msga := alert_for(obj, sprintf("%s sets %s in its pod securityContext", [alert.name(obj), describe(opts, problems)]), paths)
 }
 
 deny contains msga if {
-	some obj in input
-	some c in workload.containers(obj)
-	opts := pss.container_sc(c).seLinuxOptions
+	some c in workload.input_containers
+	opts := c.container.securityContext.seLinuxOptions
 	problems := bad_fields(opts)
 	count(problems) > 0
 	paths := [concat("", [c.path, ".securityContext.seLinuxOptions.", f]) | some f in problems]
-	msga := alert_for(obj, sprintf("container %q in %s sets %s", [c.container.name, alert.name(obj), describe(opts, problems)]), paths)
+	msga := alert_for(c.obj, sprintf("%s sets %s", [pss.container_label(c), describe(opts, problems)]), paths)
 }
 
 # bad_fields lists the seLinuxOptions fields the profile forbids, in order.

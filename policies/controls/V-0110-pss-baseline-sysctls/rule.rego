@@ -2,6 +2,7 @@ package armo_builtins
 
 import data.vigil.alert
 import data.vigil.pss
+import data.vigil.workload
 
 # The sysctls the baseline profile allows (the latest version of the list).
 allowed := {
@@ -22,12 +23,13 @@ allowed := {
 }
 
 deny contains msga if {
-	some obj in input
-	sysctls := pss.pod_sc(obj).sysctls
+	some w in workload.input_pods
+	sysctls := w.spec.securityContext.sysctls
 	some i, s in sysctls
 	name := pss.get(s, "name", "")
 	not name in allowed
-	item := pss.pod_path(obj, sprintf(".securityContext.sysctls[%d]", [i]))
+	obj := w.obj
+	item := concat("", [w.prefix, sprintf(".securityContext.sysctls[%d]", [i])])
 	msga := {
 		"alertMessage": sprintf("%s sets sysctl %q, which the baseline profile does not allow", [alert.name(obj), name]),
 		"alertScore": 5,

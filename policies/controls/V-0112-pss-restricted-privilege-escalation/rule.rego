@@ -1,25 +1,22 @@
 package armo_builtins
 
-import data.vigil.alert
 import data.vigil.pss
-import data.vigil.workload
+import data.vigil.secctx
 
+# Windows pods are exempt (secctx.linux_containers leaves them out).
 deny contains msga if {
-	some obj in input
-	not pss.windows_pod(obj)
-	some c in workload.containers(obj)
-	value := object.get(pss.container_sc(c), "allowPrivilegeEscalation", null)
-	value != false
-	path := concat("", [c.path, ".securityContext.allowPrivilegeEscalation"])
-	msga := alert.make(
-		obj,
-		sprintf("container %q in %s %s: its processes can gain privileges through set-user-ID programs", [c.container.name, alert.name(obj), state(value)]),
-		5,
-		[path],
-		[{"path": path, "value": "false"}],
-	)
+	some c in secctx.linux_containers
+	not c.container.securityContext.allowPrivilegeEscalation == false
+	path := secctx.ape_path(c)
+	msga := {
+		"alertMessage": concat("", [pss.container_label(c), " ", state(c), ": its processes can gain privileges through set-user-ID programs"]),
+		"alertScore": 5,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "false"}],
+		"alertObject": {"k8sApiObjects": [c.obj]},
+	}
 }
 
-state(true) := "sets allowPrivilegeEscalation: true"
-
-state(v) := "does not set allowPrivilegeEscalation: false" if v != true
+state(c) := "sets allowPrivilegeEscalation: true" if {
+	c.container.securityContext.allowPrivilegeEscalation == true
+} else := "does not set allowPrivilegeEscalation: false"

@@ -4,63 +4,67 @@ import data.vigil.alert
 import data.vigil.pss
 import data.vigil.workload
 
+# Pods in their own user namespace (hostUsers: false) are exempt.
+
 # The pod securityContext turns the check off for every container that
 # does not set it itself.
 deny contains msga if {
-	some obj in input
-	not pss.user_namespace_pod(obj)
-	pss.pod_sc(obj).runAsNonRoot == false
-	path := pss.pod_path(obj, ".securityContext.runAsNonRoot")
-	msga := alert.make(
-		obj,
-		sprintf("%s sets runAsNonRoot: false in its pod securityContext%s", [alert.name(obj), inheriting(obj)]),
-		5,
-		[path],
-		[{"path": path, "value": "true"}],
-	)
+	some w in workload.input_pods
+	w.spec.securityContext.runAsNonRoot == false
+	not w.spec.hostUsers == false
+	path := concat("", [w.prefix, ".securityContext.runAsNonRoot"])
+	msga := {
+		"alertMessage": sprintf("%s sets runAsNonRoot: false in its pod securityContext%s", [alert.name(w.obj), inheriting(w.spec)]),
+		"alertScore": 5,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "true"}],
+		"alertObject": {"k8sApiObjects": [w.obj]},
+	}
 }
 
 # A container turns the check off.
 deny contains msga if {
-	some obj in input
-	not pss.user_namespace_pod(obj)
-	some c in workload.containers(obj)
-	pss.container_sc(c).runAsNonRoot == false
+	some c in workload.input_containers
+	c.container.securityContext.runAsNonRoot == false
+	not c.spec.hostUsers == false
 	path := concat("", [c.path, ".securityContext.runAsNonRoot"])
-	msga := alert.make(
-		obj,
-		sprintf("container %q in %s sets runAsNonRoot: false: it may run as root", [c.container.name, alert.name(obj)]),
-		5,
-		[path],
-		[{"path": path, "value": "true"}],
-	)
+	msga := {
+		"alertMessage": concat("", [pss.container_label(c), " sets runAsNonRoot: false: it may run as root"]),
+		"alertScore": 5,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "true"}],
+		"alertObject": {"k8sApiObjects": [c.obj]},
+	}
 }
 
 # Neither the pod nor some containers set it: setting it in the pod
 # securityContext covers them all.
 deny contains msga if {
-	some obj in input
-	not pss.user_namespace_pod(obj)
-	object.get(pss.pod_sc(obj), "runAsNonRoot", null) == null
-	names := unset(obj)
+	some w in workload.input_pods
+	object.get(w.spec, ["securityContext", "runAsNonRoot"], null) == null
+	not w.spec.hostUsers == false
+	names := unset(w.spec)
 	count(names) > 0
-	path := pss.pod_path(obj, ".securityContext.runAsNonRoot")
-	msga := alert.make(
-		obj,
-		sprintf("%s %s in %s may run as root: neither the %s nor the pod securityContext %s runAsNonRoot: true", [pss.container_word(names), pss.quoted(names), alert.name(obj), pss.container_word(names), pss.verb(names, "sets", "set")]),
-		5,
-		[path],
-		[{"path": path, "value": "true"}],
-	)
+	path := concat("", [w.prefix, ".securityContext.runAsNonRoot"])
+	msga := {
+		"alertMessage": sprintf("%s %s in %s may run as root: neither the %s nor the pod securityContext %s runAsNonRoot: true", [pss.container_word(names), pss.quoted(names), alert.name(w.obj), pss.container_word(names), pss.verb(names, "sets", "set")]),
+		"alertScore": 5,
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "true"}],
+		"alertObject": {"k8sApiObjects": [w.obj]},
+	}
 }
 
-# unset lists the containers that leave runAsNonRoot to the pod.
-unset(obj) := [c.container.name |
-	some c in workload.containers(obj)
-	object.get(pss.container_sc(c), "runAsNonRoot", null) == null
+# unset lists the containers of a pod spec that leave runAsNonRoot to the
+# pod: the containers workload.containers lists, read in place.
+unset(spec) := [c.name |
+	some field in workload.container_fields
+	some i, c in spec[field]
+	is_number(i)
+	object.get(c, ["securityContext", "runAsNonRoot"], null) == null
 ]
 
-inheriting(obj) := sprintf(" (inherited by %s %s)", [pss.container_word(names), pss.quoted(names)]) if {
-	names := unset(obj)
+inheriting(spec) := sprintf(" (inherited by %s %s)", [pss.container_word(names), pss.quoted(names)]) if {
+	names := unset(spec)
 	count(names) > 0
 } else := ""

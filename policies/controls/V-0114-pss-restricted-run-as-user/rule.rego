@@ -4,37 +4,44 @@ import data.vigil.alert
 import data.vigil.pss
 import data.vigil.workload
 
+# Pods in their own user namespace (hostUsers: false) are exempt.
+
 deny contains msga if {
-	some obj in input
-	not pss.user_namespace_pod(obj)
-	pss.pod_sc(obj).runAsUser == 0
-	path := pss.pod_path(obj, ".securityContext.runAsUser")
-	msga := root_alert(obj, sprintf("%s sets runAsUser: 0 (root) in its pod securityContext%s", [alert.name(obj), inheriting(obj)]), path)
+	some w in workload.input_pods
+	w.spec.securityContext.runAsUser == 0
+	not w.spec.hostUsers == false
+	path := concat("", [w.prefix, ".securityContext.runAsUser"])
+	msga := {
+		"alertMessage": sprintf("%s sets runAsUser: 0 (root) in its pod securityContext%s", [alert.name(w.obj), inheriting(w.spec)]),
+		"alertScore": 5,
+		"failedPaths": [path],
+		"deletePaths": [path],
+		"alertObject": {"k8sApiObjects": [w.obj]},
+	}
 }
 
 deny contains msga if {
-	some obj in input
-	not pss.user_namespace_pod(obj)
-	some c in workload.containers(obj)
-	pss.container_sc(c).runAsUser == 0
+	some c in workload.input_containers
+	c.container.securityContext.runAsUser == 0
+	not c.spec.hostUsers == false
 	path := concat("", [c.path, ".securityContext.runAsUser"])
-	msga := root_alert(obj, sprintf("container %q in %s sets runAsUser: 0: it runs as root", [c.container.name, alert.name(obj)]), path)
+	msga := {
+		"alertMessage": concat("", [pss.container_label(c), " sets runAsUser: 0: it runs as root"]),
+		"alertScore": 5,
+		"failedPaths": [path],
+		"deletePaths": [path],
+		"alertObject": {"k8sApiObjects": [c.obj]},
+	}
 }
 
-root_alert(obj, msg, path) := {
-	"alertMessage": msg,
-	"alertScore": 5,
-	"packagename": "armo_builtins",
-	"failedPaths": [path],
-	"deletePaths": [path],
-	"fixPaths": [],
-	"alertObject": {"k8sApiObjects": [obj]},
-}
-
-inheriting(obj) := sprintf(": %s %s %s as root", [pss.container_word(names), pss.quoted(names), pss.verb(names, "runs", "run")]) if {
-	names := [c.container.name |
-		some c in workload.containers(obj)
-		object.get(pss.container_sc(c), "runAsUser", null) == null
+# The containers that leave runAsUser to the pod: the containers
+# workload.containers lists, read in place.
+inheriting(spec) := sprintf(": %s %s %s as root", [pss.container_word(names), pss.quoted(names), pss.verb(names, "runs", "run")]) if {
+	names := [c.name |
+		some field in workload.container_fields
+		some i, c in spec[field]
+		is_number(i)
+		object.get(c, ["securityContext", "runAsUser"], null) == null
 	]
 	count(names) > 0
 } else := ": every container overrides it, but the standard forbids the value at pod level as well"

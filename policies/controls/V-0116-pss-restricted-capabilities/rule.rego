@@ -1,46 +1,41 @@
 package armo_builtins
 
-import data.vigil.alert
 import data.vigil.pss
-import data.vigil.workload
+import data.vigil.secctx
+
+# Windows pods are exempt (secctx.linux_containers leaves them out). The
+# names are compared as written: the standard does not normalise them.
 
 # The container does not drop ALL.
 deny contains msga if {
-	some obj in input
-	not pss.windows_pod(obj)
-	some c in workload.containers(obj)
-	dropped := list(pss.get(pss.container_sc(c), ["capabilities", "drop"], []))
-	not "ALL" in dropped
-	path := concat("", [c.path, ".securityContext.capabilities.drop"])
-	msga := alert.make(
-		obj,
-		sprintf("container %q in %s does not drop ALL capabilities: it keeps the runtime's default set", [c.container.name, alert.name(obj)]),
-		4,
-		[path],
-		[{"path": sprintf("%s[%d]", [path, count(dropped)]), "value": "ALL"}],
-	)
-}
-
-# The container adds capabilities other than NET_BIND_SERVICE.
-deny contains msga if {
-	some obj in input
-	not pss.windows_pod(obj)
-	some c in workload.containers(obj)
-	added := list(pss.get(pss.container_sc(c), ["capabilities", "add"], []))
-	bad := [i | some i, cap in added; cap != "NET_BIND_SERVICE"]
-	count(bad) > 0
-	paths := [sprintf("%s.securityContext.capabilities.add[%d]", [c.path, i]) | some i in bad]
+	some c in secctx.linux_containers
+	not "ALL" in secctx.drop_list(c)
+	path := secctx.drop_path(c)
 	msga := {
-		"alertMessage": sprintf("container %q in %s adds %s: the restricted profile allows adding only NET_BIND_SERVICE", [c.container.name, alert.name(obj), pss.quoted([added[i] | some i in bad])]),
+		"alertMessage": concat("", [pss.container_label(c), " does not drop ALL capabilities: it keeps the runtime's default set"]),
 		"alertScore": 4,
-		"packagename": "armo_builtins",
-		"failedPaths": paths,
-		"deletePaths": paths,
-		"fixPaths": [],
-		"alertObject": {"k8sApiObjects": [obj]},
+		"failedPaths": [path],
+		"fixPaths": [{"path": secctx.drop_append(c), "value": "ALL"}],
+		"alertObject": {"k8sApiObjects": [c.obj]},
 	}
 }
 
-list(x) := x if is_array(x)
-
-else := []
+# The container adds capabilities other than NET_BIND_SERVICE.
+# secctx.added(c)[i] is the entry at index i, its path built once for the
+# controls about added capabilities.
+deny contains msga if {
+	some c in secctx.linux_containers
+	added := c.container.securityContext.capabilities.add
+	is_array(added)
+	bad := [i | some i, cap in added; cap != "NET_BIND_SERVICE"]
+	count(bad) > 0
+	adds := secctx.added(c)
+	paths := [adds[i].path | some i in bad]
+	msga := {
+		"alertMessage": concat("", [pss.container_label(c), " adds ", pss.quoted([added[i] | some i in bad]), ": the restricted profile allows adding only NET_BIND_SERVICE"]),
+		"alertScore": 4,
+		"failedPaths": paths,
+		"deletePaths": paths,
+		"alertObject": {"k8sApiObjects": [c.obj]},
+	}
+}

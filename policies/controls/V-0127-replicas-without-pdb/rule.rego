@@ -32,16 +32,20 @@ deny contains msga if {
 	n > 1
 	labels := pss.get(w, ["spec", "template", "metadata", "labels"], {})
 	not protected(w, labels)
-	msga := alert.review(
-		w,
-		sprintf("%s runs %s but no PodDisruptionBudget selects its pods: a node drain or cluster upgrade can evict them all at once", [alert.name(w), describe(w, n)]),
-		3,
-		["spec.template.metadata.labels"],
-	)
+	msga := {
+		"alertMessage": sprintf("%s runs %s but no PodDisruptionBudget selects its pods: a node drain or cluster upgrade can evict them all at once", [alert.name(w), describe(w, n)]),
+		"alertScore": 3,
+		"reviewPaths": ["spec.template.metadata.labels"],
+		"alertObject": {"k8sApiObjects": [w]},
+	}
 }
 
-# replicas is the most replicas the workload is sure to run.
-replicas(w) := max(array.concat([spec_replicas(w)], [m | some m in hpa_min[[namespace(w), w.kind, w.metadata.name]]]))
+# replicas is the most replicas the workload is sure to run: its own
+# count, or more when autoscalers targeting it keep more.
+replicas(w) := max(array.concat([spec_replicas(w)], mins)) if {
+	count(hpa_min) > 0
+	mins := hpa_min[[namespace(w), w.kind, w.metadata.name]]
+} else := spec_replicas(w)
 
 spec_replicas(w) := r if {
 	r := w.spec.replicas
@@ -53,6 +57,7 @@ describe(w, n) := sprintf("%d replicas", [n]) if n == spec_replicas(w)
 else := sprintf("at least %d replicas (HorizontalPodAutoscaler minReplicas)", [n])
 
 protected(w, labels) if {
+	count(pdbs) > 0
 	some p in pdbs[namespace(w)]
 	selects(p, labels)
 }

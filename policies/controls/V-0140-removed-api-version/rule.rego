@@ -1,7 +1,5 @@
 package armo_builtins
 
-import data.vigil.alert
-
 # removed maps "apiVersion kind" to [release that stopped serving it,
 # replacement, whether only apiVersion changes]. Kinds not listed under a
 # removed group version use its "*" entry.
@@ -46,30 +44,21 @@ entry(obj) := removed[concat(" ", [obj.apiVersion, "*"])] if {
 	not removed[concat(" ", [obj.apiVersion, obj.kind])]
 }
 
+# One pass over the objects (this rule sees every object): the fix, and
+# the note in the message, depend on whether only apiVersion changes.
 deny contains msga if {
 	some obj in input
 	removed_versions[obj.apiVersion]
 	[release, replacement, same_schema] := entry(obj)
-	same_schema
-	msga := alert.make(
-		obj,
-		sprintf("%s %s uses %s, which Kubernetes %s stopped serving: use %s", [obj.kind, obj.metadata.name, obj.apiVersion, release, replacement]),
-		4,
-		["apiVersion"],
-		[{"path": "apiVersion", "value": replacement}],
-	)
+	msga := {
+		"alertMessage": sprintf("%s %s uses %s, which Kubernetes %s stopped serving: use %s%s", [obj.kind, obj.metadata.name, obj.apiVersion, release, replacement, schema_note[same_schema]]),
+		"alertScore": 4,
+		"packagename": "armo_builtins",
+		"failedPaths": ["apiVersion"],
+		# Changing apiVersion is a safe fix only when the schema is the same.
+		"fixPaths": [{"path": "apiVersion", "value": replacement} | same_schema],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }
 
-deny contains msga if {
-	some obj in input
-	removed_versions[obj.apiVersion]
-	[release, replacement, same_schema] := entry(obj)
-	not same_schema
-	msga := alert.make(
-		obj,
-		sprintf("%s %s uses %s, which Kubernetes %s stopped serving: use %s (check the schema: fields changed)", [obj.kind, obj.metadata.name, obj.apiVersion, release, replacement]),
-		4,
-		["apiVersion"],
-		[],
-	)
-}
+schema_note := {true: "", false: " (check the schema: fields changed)"}

@@ -1,12 +1,9 @@
 package armo_builtins
 
-import data.vigil.alert
-
 job_spec_path := {"Job": "spec", "CronJob": "spec.jobTemplate.spec"}
 
 job_spec(obj) := obj.spec if obj.kind == "Job"
-
-job_spec(obj) := obj.spec.jobTemplate.spec if obj.kind == "CronJob"
+else := obj.spec.jobTemplate.spec if obj.kind == "CronJob"
 
 deny contains msga if {
 	some obj in input
@@ -14,13 +11,14 @@ deny contains msga if {
 	not spec.activeDeadlineSeconds
 	not suspended(obj)
 	path := concat(".", [job_spec_path[obj.kind], "activeDeadlineSeconds"])
-	msga := alert.make(
-		obj,
-		sprintf("%s %s sets no activeDeadlineSeconds: a hung run is never stopped", [obj.kind, obj.metadata.name]),
-		2,
-		[path],
-		[{"path": path, "value": "YOUR_DEADLINE_SECONDS"}],
-	)
+	msga := {
+		"alertMessage": sprintf("%s %s sets no activeDeadlineSeconds: a hung run is never stopped", [obj.kind, obj.metadata.name]),
+		"alertScore": 2,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "YOUR_DEADLINE_SECONDS"}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }
 
 # A suspended CronJob or Job does not run; it is judged when resumed.

@@ -1,16 +1,15 @@
 package armo_builtins
 
-import data.vigil.alert
-
 deny contains msga if {
 	some obj in input
 	obj.kind == "CronJob"
 	object.get(obj.spec, "concurrencyPolicy", "Allow") == "Allow"
-	msga := alert.make(
-		obj,
-		sprintf("CronJob %s allows overlapping runs (concurrencyPolicy Allow)", [obj.metadata.name]),
-		2,
-		["spec.concurrencyPolicy"],
-		[{"path": "spec.concurrencyPolicy", "value": "Forbid"}],
-	)
+	msga := {
+		"alertMessage": sprintf("CronJob %s allows overlapping runs (concurrencyPolicy Allow)", [obj.metadata.name]),
+		"alertScore": 2,
+		"packagename": "armo_builtins",
+		"failedPaths": ["spec.concurrencyPolicy"],
+		"fixPaths": [{"path": "spec.concurrencyPolicy", "value": "Forbid"}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }

@@ -1,7 +1,5 @@
 package armo_builtins
 
-import data.vigil.alert
-
 # Minimum replicas set by an autoscaler, per "namespace/Kind/name" target.
 # A complete rule: computed once per evaluation, then looked up per object.
 # Two autoscalers on one target (a mistake in itself) keep the lower minimum.
@@ -20,13 +18,14 @@ deny contains msga if {
 	key := concat("/", [object.get(obj.metadata, "namespace", "default"), obj.kind, obj.metadata.name])
 	not hpa_min[key]
 	object.get(obj.spec, "replicas", 1) == 1
-	msga := alert.make(
-		obj,
-		sprintf("%s %s runs a single replica: it is unavailable during every rollout or node drain", [obj.kind, obj.metadata.name]),
-		2,
-		["spec.replicas"],
-		[{"path": "spec.replicas", "value": "2"}],
-	)
+	msga := {
+		"alertMessage": sprintf("%s %s runs a single replica: it is unavailable during every rollout or node drain", [obj.kind, obj.metadata.name]),
+		"alertScore": 2,
+		"packagename": "armo_builtins",
+		"failedPaths": ["spec.replicas"],
+		"fixPaths": [{"path": "spec.replicas", "value": "2"}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }
 
 deny contains msga if {
@@ -34,11 +33,12 @@ deny contains msga if {
 	obj.kind in {"Deployment", "StatefulSet"}
 	key := concat("/", [object.get(obj.metadata, "namespace", "default"), obj.kind, obj.metadata.name])
 	hpa_min[key] == 1
-	msga := alert.make(
-		obj,
-		sprintf("%s %s may scale down to a single replica (its autoscaler's minReplicas is 1)", [obj.kind, obj.metadata.name]),
-		2,
-		[],
-		[],
-	)
+	msga := {
+		"alertMessage": sprintf("%s %s may scale down to a single replica (its autoscaler's minReplicas is 1)", [obj.kind, obj.metadata.name]),
+		"alertScore": 2,
+		"packagename": "armo_builtins",
+		"failedPaths": [],
+		"fixPaths": [],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }

@@ -1,6 +1,5 @@
 package armo_builtins
 
-import data.vigil.alert
 import data.vigil.workload
 
 critical := {"system-cluster-critical", "system-node-critical"}
@@ -11,11 +10,12 @@ deny contains msga if {
 	spec.priorityClassName in critical
 	object.get(obj.metadata, "namespace", "") != "kube-system"
 	path := concat(".", [workload.prefix[obj.kind], "priorityClassName"])
-	msga := alert.make(
-		obj,
-		sprintf("%s %s claims the %s priority class outside kube-system", [obj.kind, obj.metadata.name, spec.priorityClassName]),
-		4,
-		[path],
-		[],
-	)
+	msga := {
+		"alertMessage": sprintf("%s %s claims the %s priority class outside kube-system", [obj.kind, obj.metadata.name, spec.priorityClassName]),
+		"alertScore": 4,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"fixPaths": [],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }

@@ -1,6 +1,5 @@
 package armo_builtins
 
-import data.vigil.alert
 import data.vigil.workload
 
 # Kubernetes' default mode for secret and projected volumes.
@@ -8,50 +7,59 @@ default_mode := 420
 
 world_readable(mode) if bits.and(mode, 4) != 0
 
+# Volumes are read from the pod spec directly (not workload.volumes), so
+# that paths are only built for those that fail.
 deny contains msga if {
 	some obj in input
-	some v in workload.volumes(obj)
-	is_object(v.volume.secret)
-	mode := object.get(v.volume.secret, "defaultMode", default_mode)
+	spec := workload.pod_spec(obj)
+	some i, vol in spec.volumes
+	is_object(vol.secret)
+	mode := object.get(vol.secret, "defaultMode", default_mode)
 	world_readable(mode)
-	path := concat("", [v.path, ".secret.defaultMode"])
-	msga := alert.make(
-		obj,
-		sprintf("secret volume %q of %s %s is readable by every user in the container (mode %o)", [v.volume.name, obj.kind, obj.metadata.name, mode]),
-		3,
-		[path],
-		[{"path": path, "value": "0400"}],
-	)
+	path := concat("", [workload.prefix[obj.kind], ".volumes[", format_int(i, 10), "].secret.defaultMode"])
+	msga := {
+		"alertMessage": sprintf("secret volume %q of %s %s is readable by every user in the container (mode %o)", [vol.name, obj.kind, obj.metadata.name, mode]),
+		"alertScore": 3,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "0400"}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }
 
 deny contains msga if {
 	some obj in input
-	some v in workload.volumes(obj)
-	some i, src in v.volume.projected.sources
+	spec := workload.pod_spec(obj)
+	some i, vol in spec.volumes
+	some src in vol.projected.sources
 	is_object(src.secret)
-	mode := object.get(v.volume.projected, "defaultMode", default_mode)
+	mode := object.get(vol.projected, "defaultMode", default_mode)
 	world_readable(mode)
-	path := concat("", [v.path, ".projected.defaultMode"])
-	msga := alert.make(
-		obj,
-		sprintf("projected volume %q of %s %s exposes secret %q to every user in the container (mode %o)", [v.volume.name, obj.kind, obj.metadata.name, src.secret.name, mode]),
-		3,
-		[path],
-		[{"path": path, "value": "0400"}],
-	)
+	path := concat("", [workload.prefix[obj.kind], ".volumes[", format_int(i, 10), "].projected.defaultMode"])
+	msga := {
+		"alertMessage": sprintf("projected volume %q of %s %s exposes secret %q to every user in the container (mode %o)", [vol.name, obj.kind, obj.metadata.name, src.secret.name, mode]),
+		"alertScore": 3,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "0400"}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }
 
 deny contains msga if {
 	some obj in input
-	some v in workload.volumes(obj)
-	some j, item in v.volume.secret.items
+	spec := workload.pod_spec(obj)
+	some i, vol in spec.volumes
+	some j, item in vol.secret.items
 	world_readable(item.mode)
-	path := sprintf("%s.secret.items[%d].mode", [v.path, j])
-	msga := alert.make(
-		obj,
-		sprintf("secret file %q in volume %q of %s %s is readable by every user (mode %o)", [item.path, v.volume.name, obj.kind, obj.metadata.name, item.mode]),
-		3,
-		[path],
-		[{"path": path, "value": "0400"}],
-	)
+	volume := concat("", [workload.prefix[obj.kind], ".volumes[", format_int(i, 10), "]"])
+	path := sprintf("%s.secret.items[%d].mode", [volume, j])
+	msga := {
+		"alertMessage": sprintf("secret file %q in volume %q of %s %s is readable by every user (mode %o)", [item.path, vol.name, obj.kind, obj.metadata.name, item.mode]),
+		"alertScore": 3,
+		"packagename": "armo_builtins",
+		"failedPaths": [path],
+		"fixPaths": [{"path": path, "value": "0400"}],
+		"alertObject": {"k8sApiObjects": [obj]},
+	}
 }

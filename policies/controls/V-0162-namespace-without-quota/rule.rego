@@ -1,8 +1,7 @@
 package armo_builtins
 
-import data.vigil.alert
-
-with_quota contains object.get(q.metadata, "namespace", "default") if {
+# A complete rule, built once (a partial set would also be read as alerts).
+with_quota := {object.get(q.metadata, "namespace", "default") |
 	some q in input
 	q.kind == "ResourceQuota"
 }
@@ -15,10 +14,13 @@ deny contains msga if {
 	ns.kind == "Namespace"
 	not ns.metadata.name in with_quota
 	not system_namespace(ns.metadata.name)
-	msga := alert.review(
-		ns,
-		sprintf("namespace %q has no ResourceQuota: its workloads can take all of the cluster's resources", [ns.metadata.name]),
-		3,
-		[],
-	)
+	msga := {
+		"alertMessage": sprintf("namespace %q has no ResourceQuota: its workloads can take all of the cluster's resources", [ns.metadata.name]),
+		"alertScore": 3,
+		"packagename": "armo_builtins",
+		"failedPaths": [],
+		"reviewPaths": [],
+		"fixPaths": [],
+		"alertObject": {"k8sApiObjects": [ns]},
+	}
 }
