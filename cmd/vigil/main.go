@@ -13,7 +13,9 @@ import (
 func main() {
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile()
 	code := cli.Run(ctx, os.Args[1:], cli.StdIO())
+	stopProfile()
 	stop()
 	os.Exit(code)
 }

@@ -210,7 +210,7 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 	prog := newProgress(streams)
 	defer prog.stop()
 	opts.Progress = prog.set
-	opts.Loaded = sizeMemory(streams.Getenv)
+	opts.Loaded = sizeMemory(streams.Getenv, opts.Cluster != nil)
 	rep, err := scan.Run(ctx, opts)
 	prog.stop()
 	if err != nil {
