@@ -31,8 +31,15 @@ func configAllows(cmd *cobra.Command) func(key string) bool {
 	return nil
 }
 
-// notKeys are flags that configure the run, not the scan.
-func notKey(name string) bool { return name == "help" || name == "config" }
+// notKeys are flags that configure the run, not the scan. Fixing files is
+// asked for on the command line each time, never by a config file.
+func notKey(name string) bool {
+	switch name {
+	case "help", "config", "fix", "interactive":
+		return true
+	}
+	return false
+}
 
 // configCommands are the commands that take config keys, in tree order.
 func configCommands(root *cobra.Command) []*cobra.Command {

@@ -96,7 +96,8 @@ gate failed, 2 a usage or input error.`,
 		return &exitError{code: ExitUsage, err: err}
 	})
 	root.AddCommand(newScanCommand(streams), newListCommand(streams), newPolicyCommand(streams), newVersionCommand(streams), newDocsCommand(streams))
-	root.AddCommand(newExceptionsCommand(streams), newDownloadCommand(streams), newConfigCommand(streams))
+	root.AddCommand(newExceptionsCommand(streams), newDownloadCommand(streams), newConfigCommand(streams), newFixCommand(streams))
+	root.AddCommand(newHostCommand(streams))
 	// Defaults from the config file (internal/config), applied to the flags
 	// the command line left alone.
 	root.PersistentFlags().String("config", "", "config file of flag defaults (default $VIGIL_CONFIG, else $XDG_CONFIG_HOME/vigil/config.yaml)")

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigilsec/vigil/internal/version"
+	"github.com/vigilsec/vigil/pkg/hostsensor"
 	"github.com/vigilsec/vigil/pkg/policy"
 	"github.com/vigilsec/vigil/pkg/report"
 	"github.com/vigilsec/vigil/pkg/scan"
@@ -46,7 +47,13 @@ type scanFlags struct {
 	pageSize            int64
 	labelSelector       string
 	apiConcurrency      int
+	hostScan            bool
+	hostSensorNamespace string
 	dryRun              bool
+	fix                 bool
+	fixFlags            fixFlags
+	// host is set by `scan host`: collect a node instead of reading paths.
+	host *scan.HostOptions
 }
 
 func newScanCommand(streams IO) *cobra.Command {
@@ -97,7 +104,7 @@ the built-in "` + scan.DefaultFramework + `" framework runs (or, with --use-from
 			return runScan(cmd.Context(), streams, f, nil, scan.SplitList(args[:1]), args[1:])
 		},
 		ValidArgsFunction: completeControls,
-	})
+	}, newScanHostCommand(streams, f))
 	return cmd
 }
 
@@ -141,7 +148,11 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.Int64Var(&f.pageSize, "page-size", 500, "cluster scans: objects per LIST request")
 	fl.StringVar(&f.labelSelector, "label-selector", "", "cluster scans: list only objects with these labels (app=web,tier!=db)")
 	fl.IntVar(&f.apiConcurrency, "api-concurrency", 4, "cluster scans: LIST requests in flight")
+	fl.BoolVar(&f.hostScan, "host-scan", false, "cluster scans: add every node's host objects from the host sensor DaemonSet (deploy/host-sensor, docs/HOST.md)")
+	fl.StringVar(&f.hostSensorNamespace, "host-sensor-namespace", hostsensor.DefaultNamespace, "cluster scans: namespace of the host sensor pods and of their token Secret")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "cluster scans: check the permissions the scan needs (SelfSubjectAccessReview) and list nothing")
+	fl.BoolVar(&f.fix, "fix", false, "after the scan, apply its fixes to the scanned files (see vigil fix)")
+	addFixFlags(fl, &f.fixFlags, "fix-dry-run")
 	_ = fl.MarkHidden("workers")
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return formatNames(), cobra.ShellCompDirectiveNoFileComp
@@ -197,12 +208,21 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 		Workers:        f.workers,
 		Version:        version.Get(),
 	}
-	if len(paths) == 0 {
+	opts.Host = f.host
+	if len(paths) == 0 && opts.Host == nil {
 		// No path: the cluster of the current kubeconfig context.
 		opts.Cluster = &scan.ClusterOptions{
 			Kubeconfig: f.kubeconfig, Context: f.kubeContext, LabelSelector: f.labelSelector,
 			PageSize: f.pageSize, Concurrency: f.apiConcurrency, Getenv: streams.Getenv,
 		}
+		if f.hostScan {
+			opts.Cluster.HostSensor = &hostsensor.GatherOptions{Namespace: f.hostSensorNamespace}
+		}
+	} else if f.hostScan {
+		return usageErr("--host-scan adds host data to cluster scans: name no path (vigil scan host reads this node)")
+	}
+	if f.fix && (opts.Cluster != nil || opts.Host != nil) {
+		return usageErr("--fix edits files: name the paths to scan")
 	}
 	if f.dryRun {
 		return dryRun(ctx, streams, opts)
@@ -234,6 +254,12 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 		for _, e := range rep.Inputs.Errors {
 			fmt.Fprintln(streams.Err, "  "+e.Error())
 		}
+	}
+	if f.fix {
+		if len(rep.Inputs.Errors) > 0 {
+			return &exitError{code: ExitUsage, err: errors.New("not fixing an incomplete scan")}
+		}
+		return fixScanReport(streams, rep, &f.fixFlags)
 	}
 	gate := report.Gate{ComplianceThreshold: f.complianceThreshold, SeverityThreshold: f.severityThreshold}
 	reasons := gate.Check(rep)

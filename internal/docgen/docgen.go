@@ -120,7 +120,11 @@ func controlPage(lib *library.Library, c *policy.Control, frameworks []string) [
 		fmt.Fprintf(&b, "| Category | %s |\n", cat)
 	}
 	fmt.Fprintf(&b, "| Frameworks | %s |\n", strings.Join(frameworks, ", "))
-	if c.ScanningScope != nil {
+	if c.HostOnly() {
+		// The engine's rule (policy.Control.AppliesTo), not the declared
+		// scope: host data comes from host scans and cluster scans alike.
+		b.WriteString("| Applies to | host scans, and cluster scans with --host-scan |\n")
+	} else if c.ScanningScope != nil {
 		fmt.Fprintf(&b, "| Applies to | %s scans |\n", strings.Join(c.ScanningScope.Matches, ", "))
 	}
 	if a := c.ActionRequired(); a != "" {

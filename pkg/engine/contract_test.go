@@ -207,14 +207,7 @@ import data.kubernetes.api.client
 deny contains {"alertMessage": "m", "alertObject": {"k8sApiObjects": [x]}} if { x := client.query_all("pods") }`},
 			skip: "needs live Kubernetes API queries",
 		},
-		{
-			name: "host-sensor rules are skipped without host data",
-			rule: &policy.Rule{Name: "host", Attributes: map[string]any{"hostSensorRule": "true"},
-				Match: []policy.Match{{APIGroups: []string{"hostdata.kubescape.cloud"}, APIVersions: []string{"v1beta0"}, Resources: []string{"KubeletInfo"}}},
-				Rule: `package armo_builtins
-deny contains {"alertMessage": "m", "alertObject": {"k8sApiObjects": [x]}} if { some x in input }`},
-			skip: "needs host scanner data",
-		},
+		// Host-sensor rules: see TestHostRulesByTarget.
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

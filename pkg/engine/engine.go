@@ -239,8 +239,12 @@ func (e *Engine) evaluate(ctx context.Context, inv *source.Inventory, only map[s
 			continue
 		}
 		cres := &ControlResult{Control: c}
-		if !c.ScanningScope.Allows(inv.Target) {
-			cres.NotApplicable = "applies to " + strings.Join(c.ScanningScope.Matches, " and ") + " scans only"
+		if !c.AppliesTo(inv.Target) {
+			if c.HostOnly() {
+				cres.NotApplicable = "judges host data only (vigil scan host)"
+			} else {
+				cres.NotApplicable = "applies to " + strings.Join(c.ScanningScope.Matches, " and ") + " scans only"
+			}
 			res.Controls = append(res.Controls, cres)
 			continue
 		}

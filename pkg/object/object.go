@@ -60,6 +60,13 @@ type Source struct {
 	// was rendered from; objects of two renderings of one template differ
 	// by it.
 	Root string `json:"root,omitempty"`
+	// SHA256 is the hex SHA-256 of Path's content as it was read, so that
+	// `vigil fix` can refuse to edit a file that changed since the scan.
+	SHA256 string `json:"sha256,omitempty"`
+	// Files maps the other files a rendered object's origins name (values
+	// files, templates, patches, bases) to their SHA-256, for the same
+	// reason. Objects of one rendering may share the map: it is read-only.
+	Files map[string]string `json:"files,omitempty"`
 }
 
 // Object is one Kubernetes (or Kubernetes-shaped) object. It is built once and

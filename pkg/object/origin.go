@@ -126,6 +126,29 @@ func (m *OriginMap) Paths() []string {
 	return out
 }
 
+// Files lists the files the origins name (templates included), sorted.
+func (m *OriginMap) Files() []string {
+	if m == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, os := range m.m {
+		for _, o := range os {
+			for _, f := range []string{o.File, o.Template} {
+				if f != "" {
+					set[f] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for f := range set {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // RewriteFiles maps every origin's file, for sources read from a place
 // users do not know: a git checkout in a temporary directory is shown as
 // the repository's paths.

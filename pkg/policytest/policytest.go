@@ -97,9 +97,13 @@ func (rn *Runner) RunCase(ctx context.Context, c *policy.Control, tc library.Tes
 	for _, e := range dec.Errors {
 		cr.Problems = append(cr.Problems, "input does not parse: "+e.Error())
 	}
-	// Cases run as a file scan unless the control is for clusters only.
+	// Cases run as a file scan unless the control is for clusters only,
+	// or judges host data only (then as a host scan).
 	target := source.TargetFile
-	if !c.ScanningScope.Allows(target) {
+	switch {
+	case c.HostOnly():
+		target = source.TargetHost
+	case !c.ScanningScope.Allows(target):
 		target = source.TargetCluster
 	}
 	inv := &source.Inventory{Target: target, Objects: dec.Objects}

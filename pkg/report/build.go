@@ -114,12 +114,14 @@ func buildControl(cres *engine.ControlResult, objects []*object.Object, resource
 	case cres.NotApplicable != "":
 		cs.Status, cs.SubStatus, cs.Reason, cs.ComplianceScore = Passed, SubIrrelevant, cres.NotApplicable, 100
 		return cs
+	case strings.EqualFold(c.ActionRequired(), SubManualReview):
+		// Before Skipped: a manual control usually has no rule, which is
+		// its nature, not a gap.
+		cs.Status, cs.SubStatus, cs.Reason = Skipped, SubManualReview, "this control needs a manual check"
+		return cs
 	case cres.Skipped != "":
 		cs.Status, cs.Reason = Skipped, cres.Skipped
 		cs.ComplianceScore = 0
-		return cs
-	case strings.EqualFold(c.ActionRequired(), SubManualReview):
-		cs.Status, cs.SubStatus, cs.Reason = Skipped, SubManualReview, "this control needs a manual check"
 		return cs
 	case strings.EqualFold(c.ActionRequired(), SubConfiguration) && inputsEmpty(c, in.Inputs):
 		cs.Status, cs.SubStatus = Skipped, SubConfiguration

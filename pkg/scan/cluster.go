@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/vigilsec/vigil/pkg/hostsensor"
 	"github.com/vigilsec/vigil/pkg/policy"
 	"github.com/vigilsec/vigil/pkg/source"
 	"github.com/vigilsec/vigil/pkg/source/cluster"
@@ -18,6 +19,9 @@ type ClusterOptions struct {
 	PageSize      int64
 	Concurrency   int
 	Getenv        func(string) string
+	// HostSensor, when set, adds host objects from the host sensor
+	// DaemonSet (--host-scan).
+	HostSensor *hostsensor.GatherOptions
 }
 
 // Kinds of data that no cluster LIST returns (host scanner and cloud
@@ -61,7 +65,7 @@ func clusterSource(opts Options, controls []*policy.Control) *cluster.Source {
 	return &cluster.Source{Options: cluster.Options{
 		Kubeconfig: c.Kubeconfig, Context: c.Context, Kinds: neededKinds(controls),
 		Namespaces: opts.Namespaces, LabelSelector: c.LabelSelector, PageSize: c.PageSize,
-		Concurrency: c.Concurrency, Getenv: c.Getenv,
+		Concurrency: c.Concurrency, Getenv: c.Getenv, HostSensor: c.HostSensor,
 	}}
 }
 

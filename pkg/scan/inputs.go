@@ -2,6 +2,8 @@ package scan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -192,6 +194,7 @@ func (in *inputs) merge(inv *source.Inventory, renderRoot string) {
 		for _, o := range inv.Objects {
 			o.Source.Root = renderRoot
 		}
+		hashSources(inv.Objects)
 	}
 	in.inv.Objects = append(in.inv.Objects, inv.Objects...)
 	in.inv.Inputs = append(in.inv.Inputs, inv.Inputs...)
@@ -250,6 +253,13 @@ func (in *inputs) addRepo(ctx context.Context, url string) error {
 		if om, ok := o.Origins.(*object.OriginMap); ok {
 			om.RewriteFiles(rel)
 		}
+		if len(o.Source.Files) > 0 {
+			files := make(map[string]string, len(o.Source.Files))
+			for f, sum := range o.Source.Files {
+				files[rel(f)] = sum
+			}
+			o.Source.Files = files
+		}
 	}
 	for i := range sub.inv.Errors {
 		sub.inv.Errors[i].Path = rel(sub.inv.Errors[i].Path)
@@ -274,4 +284,48 @@ func short(h string) string {
 		return h[:12]
 	}
 	return h
+}
+
+// hashSources records the SHA-256 of the files rendered objects came from:
+// the template or resource file, and every file their origins name. They
+// are read again after rendering, a moment later; what matters is that a
+// fix sees whether they changed between the scan and the fix.
+func hashSources(objs []*object.Object) {
+	sums := map[string]string{}
+	sum := func(p string) string {
+		if s, ok := sums[p]; ok {
+			return s
+		}
+		s := ""
+		if data, err := os.ReadFile(p); err == nil {
+			h := sha256.Sum256(data)
+			s = hex.EncodeToString(h[:])
+		}
+		sums[p] = s
+		return s
+	}
+	shared := map[string]map[string]string{}
+	for _, o := range objs {
+		if o.Source.Path != "" && o.Source.SHA256 == "" {
+			o.Source.SHA256 = sum(o.Source.Path)
+		}
+		om, ok := o.Origins.(*object.OriginMap)
+		if !ok {
+			continue
+		}
+		files := om.Files()
+		key := strings.Join(files, "\x00")
+		if m, ok := shared[key]; ok {
+			o.Source.Files = m
+			continue
+		}
+		m := map[string]string{}
+		for _, f := range files {
+			if s := sum(f); s != "" {
+				m[f] = s
+			}
+		}
+		shared[key] = m
+		o.Source.Files = m
+	}
 }

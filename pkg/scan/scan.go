@@ -202,7 +202,9 @@ type Options struct {
 	// Inputs say how charts, kustomizations and repositories are read.
 	Inputs InputOptions
 	// Cluster, when set, scans a live cluster instead of Paths.
-	Cluster     *ClusterOptions
+	Cluster *ClusterOptions
+	// Host, when set, collects a node's configuration instead of Paths.
+	Host        *HostOptions
 	Stdin       io.Reader
 	MaxFileSize int64
 	// Frameworks and Controls select what to evaluate (see Select).
@@ -275,6 +277,11 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 			return nil, err
 		}
 		apiRequests = src.Requests.Load()
+	} else if opts.Host != nil {
+		progress("collecting the host")
+		if inv, err = loadHost(ctx, opts.Host); err != nil {
+			return nil, &UsageError{err}
+		}
 	} else {
 		progress("reading inputs")
 		var cleanup func()
@@ -282,6 +289,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 			return nil, err
 		}
 		defer cleanup()
+		retargetHostFiles(inv)
 	}
 	inv.Filter(opts.Namespaces)
 	inv.NoteDuplicates()

@@ -23,6 +23,9 @@ type Source interface {
 const (
 	TargetFile    = "file"
 	TargetCluster = "cluster"
+	// TargetHost is a node's own configuration (vigil scan host, or files
+	// holding only host objects).
+	TargetHost = "host"
 )
 
 // Inventory is the set of objects a scan judges, with the inputs they came

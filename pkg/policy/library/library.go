@@ -299,6 +299,11 @@ func loadControl(fsys fs.FS, dir string, inputs map[string]policy.InputDoc, cate
 		c.Rules = append(c.Rules, r)
 		c.RulesNames = append(c.RulesNames, r.Name)
 	}
+	if len(cf.Scope) == 0 && c.HostOnly() {
+		// Said so that docs and exported artifacts tell the truth; the
+		// engine applies host-only controls this way whatever they say.
+		c.ScanningScope = &policy.ScanningScope{Matches: []string{"host", "cluster"}}
+	}
 	tests, err := loadTests(fsys, dir)
 	if err != nil {
 		return nil, nil, err

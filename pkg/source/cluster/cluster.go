@@ -29,6 +29,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/vigilsec/vigil/pkg/hostsensor"
 	"github.com/vigilsec/vigil/pkg/object"
 	"github.com/vigilsec/vigil/pkg/source"
 )
@@ -63,6 +64,9 @@ type Options struct {
 	Burst int
 	// Getenv reads KUBECONFIG (os.Getenv when nil).
 	Getenv func(string) string
+	// HostSensor, when set, adds the nodes' host objects, fetched from the
+	// host sensor DaemonSet through the API server's pod proxy.
+	HostSensor *hostsensor.GatherOptions
 }
 
 // Source lists a cluster.
@@ -128,6 +132,9 @@ func (s *Source) Load(ctx context.Context) (*source.Inventory, error) {
 	inv.Objects = objects
 	facts := s.facts(ctx, dyn, version.GitVersion, objects, inv)
 	inv.Objects = append(inv.Objects, facts)
+	if s.HostSensor != nil {
+		inv.Objects = append(inv.Objects, s.gatherHosts(ctx, cfg, dyn, inv)...)
+	}
 	sort.SliceStable(inv.Objects, func(i, j int) bool { return lessObject(inv.Objects[i], inv.Objects[j]) })
 	return inv, nil
 }

@@ -3,17 +3,20 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/vigilsec/vigil/pkg/source"
 )
 
-// Permission is one list permission a scan needs, and whether the user
-// has it.
+// Permission is one permission a scan needs, and whether the user has it.
 type Permission struct {
+	// Verb is "list" when empty.
+	Verb                             string
 	Group, Resource, Kind, Namespace string
 	Allowed                          bool
 	Reason                           string
@@ -35,7 +38,11 @@ func (p Permission) String() string {
 			verdict += " (" + p.Reason + ")"
 		}
 	}
-	return fmt.Sprintf("list %-45s %-22s %s", gr, where, verdict)
+	verb := p.Verb
+	if verb == "" {
+		verb = "list"
+	}
+	return fmt.Sprintf("%-4s %-45s %-22s %s", verb, gr, where, verdict)
 }
 
 var ssarGVR = schema.GroupVersionResource{Group: "authorization.k8s.io", Version: "v1", Resource: "selfsubjectaccessreviews"}
@@ -64,21 +71,54 @@ func (s *Source) CheckPermissions(ctx context.Context) ([]Permission, error) {
 			namespaces = s.Namespaces.Include
 		}
 		for _, ns := range namespaces {
-			review := &unstructured.Unstructured{Object: map[string]any{
-				"apiVersion": "authorization.k8s.io/v1",
-				"kind":       "SelfSubjectAccessReview",
-				"spec": map[string]any{"resourceAttributes": map[string]any{
-					"group": r.gvr.Group, "resource": r.gvr.Resource, "verb": "list", "namespace": ns,
-				}},
-			}}
-			res, err := dyn.Resource(ssarGVR).Create(ctx, review, metav1.CreateOptions{})
-			if err != nil {
-				return nil, fmt.Errorf("check permission to list %s: %w", r.gvr.Resource, err)
+			p := Permission{Group: r.gvr.Group, Resource: r.gvr.Resource, Kind: r.kind, Namespace: ns}
+			if err := review(ctx, dyn, &p); err != nil {
+				return nil, err
 			}
-			allowed, _, _ := unstructured.NestedBool(res.Object, "status", "allowed")
-			reason, _, _ := unstructured.NestedString(res.Object, "status", "reason")
-			out = append(out, Permission{Group: r.gvr.Group, Resource: r.gvr.Resource, Kind: r.kind, Namespace: ns, Allowed: allowed, Reason: reason})
+			out = append(out, p)
+		}
+	}
+	if hs := s.HostSensor; hs != nil {
+		// What gathering host data needs: find the sensor pods, read the
+		// token, and reach each pod through the proxy.
+		o := hs.WithDefaults()
+		need := []Permission{
+			{Verb: "list", Resource: "pods", Kind: "Pod", Namespace: o.Namespace},
+			{Verb: "get", Resource: "pods/proxy", Namespace: o.Namespace},
+		}
+		if o.Token == "" {
+			need = append(need, Permission{Verb: "get", Resource: "secrets", Kind: "Secret", Namespace: o.Namespace})
+		}
+		for _, p := range need {
+			if err := review(ctx, dyn, &p); err != nil {
+				return nil, err
+			}
+			out = append(out, p)
 		}
 	}
 	return out, nil
+}
+
+// review asks a SelfSubjectAccessReview for p (a Resource of the form
+// "pods/proxy" names a subresource) and records the answer.
+func review(ctx context.Context, dyn dynamic.Interface, p *Permission) error {
+	verb := p.Verb
+	if verb == "" {
+		verb = "list"
+	}
+	resource, subresource, _ := strings.Cut(p.Resource, "/")
+	review := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "authorization.k8s.io/v1",
+		"kind":       "SelfSubjectAccessReview",
+		"spec": map[string]any{"resourceAttributes": map[string]any{
+			"group": p.Group, "resource": resource, "subresource": subresource, "verb": verb, "namespace": p.Namespace,
+		}},
+	}}
+	res, err := dyn.Resource(ssarGVR).Create(ctx, review, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("check permission to %s %s: %w", verb, p.Resource, err)
+	}
+	p.Allowed, _, _ = unstructured.NestedBool(res.Object, "status", "allowed")
+	p.Reason, _, _ = unstructured.NestedString(res.Object, "status", "reason")
+	return nil
 }

@@ -4,6 +4,8 @@ package file
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -186,10 +188,16 @@ func (s *Source) parse(in input) parsed {
 		SourceKind: kind,
 		JSON:       strings.EqualFold(filepath.Ext(in.path), ".json"),
 	})
-	if in.path == "-" {
-		for _, o := range res.Objects {
+	sum := ""
+	if in.path != "-" {
+		h := sha256.Sum256(data)
+		sum = hex.EncodeToString(h[:])
+	}
+	for _, o := range res.Objects {
+		if in.path == "-" {
 			o.Source.Path = ""
 		}
+		o.Source.SHA256 = sum
 	}
 	return parsed{res: res}
 }

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
@@ -265,5 +266,24 @@ func retry(ctx context.Context, f func() error) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	return err
+}
+
+// SetPodStatus sets a pod's status as a kubelet would: there is no kubelet
+// in the test cluster, so a test that needs a running pod (one the API
+// server's pod proxy reaches at ip) says so itself.
+func (c *Client) SetPodStatus(ctx context.Context, namespace, name, phase, ip string) error {
+	pods := c.dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "pods"}).Namespace(namespace)
+	pod, err := pods.Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	status := map[string]any{"phase": phase}
+	if ip != "" {
+		status["podIP"] = ip
+		status["podIPs"] = []any{map[string]any{"ip": ip}}
+	}
+	pod.Object["status"] = status
+	_, err = pods.UpdateStatus(ctx, pod, metav1.UpdateOptions{})
 	return err
 }

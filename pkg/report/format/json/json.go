@@ -261,6 +261,10 @@ type sourceInfo struct {
 	Document int    `json:"document"`
 	Kind     string `json:"kind,omitempty"`
 	Root     string `json:"root,omitempty"`
+	// SHA256 and Files are the content hashes of the source file and of
+	// the files origins name, which `vigil fix` checks before editing.
+	SHA256 string            `json:"sha256,omitempty"`
+	Files  map[string]string `json:"files,omitempty"`
 }
 
 type result struct {
@@ -569,7 +573,8 @@ func sourceOut(o *object.Object, roots []string, commits map[string]source.Commi
 	s := &src{
 		Path:     o.Source.Path,
 		FileType: fileType(o.Source.Path),
-		Vigil:    &sourceInfo{File: o.Source.Path, Line: o.Source.Line, Document: o.Source.Document, Kind: o.Source.Kind, Root: o.Source.Root},
+		Vigil: &sourceInfo{File: o.Source.Path, Line: o.Source.Line, Document: o.Source.Document, Kind: o.Source.Kind, Root: o.Source.Root,
+			SHA256: o.Source.SHA256, Files: o.Source.Files},
 	}
 	if c, ok := commits[o.Source.Path]; ok {
 		s.LastCommit = lastCommit{Hash: c.Hash, Date: c.Date, CommitterName: c.Author, CommitterEmail: c.Email, Message: c.Message}

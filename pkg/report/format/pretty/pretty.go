@@ -98,8 +98,11 @@ func (p *printer) header(r *report.Report) {
 		what = plural(len(names), "framework", "frameworks") + " " + strings.Join(names, ", ")
 	}
 	from := plural(len(r.Inputs.Files), "file", "files")
-	if r.Target.Kind == source.TargetCluster {
+	switch r.Target.Kind {
+	case source.TargetCluster:
 		from = "cluster " + r.Target.Cluster
+	case source.TargetHost:
+		from = "host " + strings.Join(r.Target.Roots, ", ")
 	}
 	p.printf("%s %s: %s, %s, against %s (%s)\n",
 		p.style("Vigil", bold), r.VigilVersion, from, plural(r.Inputs.Objects, "object", "objects"),

@@ -1,0 +1,12 @@
+package armo_builtins
+
+import data.vigil.host
+
+deny contains msga if {
+	some obj in input
+	some msga in host.file_mode(obj, {
+		"files": ["data.adminConfigFile"],
+		"max": 384,
+		"score": 8,
+	})
+}

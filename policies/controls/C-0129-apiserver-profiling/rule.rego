@@ -1,0 +1,16 @@
+package armo_builtins
+
+import data.vigil.host
+
+deny contains msga if {
+	some obj in input
+	some msga in host.check(obj, {
+		"comp": "apiserver",
+		"flag": "profiling",
+		"test": "bool",
+		"want": "false",
+		"default": "true",
+		"problem": "serves profiling data",
+		"score": 3,
+	})
+}

@@ -1,0 +1,15 @@
+package armo_builtins
+
+import data.vigil.host
+
+deny contains msga if {
+	some obj in input
+	some msga in host.check(obj, {
+		"flag": "tls-cipher-suites",
+		"test": "ciphers",
+		"problem": "may negotiate weak TLS cipher suites",
+		"unless": {"flag": "tls-min-version", "want": ["VersionTLS13"]},
+		"comp": "apiserver",
+		"score": 5,
+	})
+}

@@ -1,0 +1,13 @@
+package armo_builtins
+
+import data.vigil.host
+
+deny contains msga if {
+	some obj in input
+	some msga in host.file_mode(obj, {
+		"files": ["data.PKIFiles[*]"],
+		"max": 384,
+		"score": 4,
+		"suffixes": [".crt"],
+	})
+}
