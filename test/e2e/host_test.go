@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -290,4 +292,52 @@ func TestHostUsageErrors(t *testing.T) {
 	run(t, "", "host", "collect", "--format", "xml").MustCode(t, 2)
 	run(t, "", "scan", "host", "--root", "/does/not/exist").MustCode(t, 2)
 	run(t, "", "scan", "host", "--fix").MustCode(t, 2)
+}
+
+// TestScanHostGolden pins every host control's verdict on every fixture
+// node: testdata/host/NAME.verdicts lists "control status failed/total"
+// per line. A change to a host rule or to the collector that changes a
+// verdict shows here.
+func TestScanHostGolden(t *testing.T) {
+	if !hosttest.CanChown() {
+		t.Skip("the fixtures' owners need root; ownership verdicts would differ")
+	}
+	for _, name := range hosttest.Fixtures {
+		t.Run(name, func(t *testing.T) {
+			root := hosttest.Build(t, name)
+			r := run(t, "", "scan", "host", "--root", root, "--format", "json")
+			r.MustCode(t, 0)
+			controls := report(t, r.Stdout)["summaryDetails"].(map[string]any)["controls"].(map[string]any)
+			var lines []string
+			for id, c := range controls {
+				c := c.(map[string]any)
+				counters, _ := c["ResourceCounters"].(map[string]any)
+				if counters == nil {
+					counters, _ = c["resourceCounters"].(map[string]any)
+				}
+				failed, _ := counters["failedResources"].(float64)
+				total := failed
+				for _, k := range []string{"passedResources", "skippedResources"} {
+					n, _ := counters[k].(float64)
+					total += n
+				}
+				lines = append(lines, fmt.Sprintf("%s %s %d/%d", id, c["status"], int(failed), int(total)))
+			}
+			slices.Sort(lines)
+			got := []byte(strings.Join(lines, "\n") + "\n")
+			golden := filepath.Join("testdata", "host", name+".verdicts")
+			if updating() {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./test/e2e -run ScanHostGolden -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("verdicts on %s differ from %s (run with -update and review the diff):\n%s", name, golden, got)
+			}
+		})
+	}
 }

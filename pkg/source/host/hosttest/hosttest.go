@@ -209,6 +209,8 @@ eventRecordQPS: 5
 makeIPTablesUtilChains: true
 rotateCertificates: true
 serverTLSBootstrap: true
+podPidsLimit: 4096
+seccompDefault: true
 tlsCipherSuites:
 - TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
 - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
