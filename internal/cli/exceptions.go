@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vigilsec/vigil/internal/version"
 	"github.com/vigilsec/vigil/pkg/policy"
 	"github.com/vigilsec/vigil/pkg/policy/exception"
 	"github.com/vigilsec/vigil/pkg/scan"
@@ -22,27 +21,13 @@ import (
 )
 
 type auditFlags struct {
-	exceptions        string
-	expiringWithin    string
-	failOnStale       bool
-	all               bool
-	format            string
-	frameworks        []string
-	excludeControls   []string
-	useFrom           []string
-	policyDirs        []string
-	artifactsDir      string
-	controlsConfig    string
-	includeNamespaces []string
-	excludeNamespaces []string
-	maxFileSize       string
-	helm              scan.HelmOptions
-	allowNetwork      bool
-	plainFiles        bool
-	kubeconfig        string
-	kubeContext       string
-	labelSelector     string
-	timeout           time.Duration
+	sourceFlags
+	exceptions     string
+	expiringWithin string
+	failOnStale    bool
+	all            bool
+	format         string
+	frameworks     []string
 }
 
 func newExceptionsCommand(streams IO) *cobra.Command {
@@ -84,26 +69,8 @@ invalid or unmatched, 2 on a usage or input error.`,
 	fl.BoolVar(&f.failOnStale, "fail-on-stale", false, "exit 1 when an exception is expired, invalid or matched no failure")
 	fl.BoolVar(&f.all, "all", false, "list matched exceptions too")
 	fl.StringVar(&f.format, "format", "pretty", "pretty or json (json lists every exception with its status)")
+	addSourceFlags(fl, &f.sourceFlags)
 	fl.StringSliceVar(&f.frameworks, "frameworks", []string{"all"}, "frameworks to scan (comma-separated; all = every framework)")
-	fl.StringSliceVar(&f.excludeControls, "exclude-controls", nil, "do not evaluate these control IDs (comma-separated)")
-	fl.StringSliceVar(&f.useFrom, "use-from", nil, "load frameworks or controls from Kubescape policy JSON files (comma-separated)")
-	fl.StringVar(&f.artifactsDir, "use-artifacts-from", "", "load policies from a Kubescape artifacts directory (and its exceptions.json)")
-	fl.StringSliceVar(&f.policyDirs, "policy-dir", nil, "load custom controls from these directories, as scan does (comma-separated)")
-	fl.StringVar(&f.controlsConfig, "controls-config", "", "control inputs file ({\"key\": [\"value\", ...]}) overriding the defaults")
-	fl.StringSliceVar(&f.includeNamespaces, "include-namespaces", nil, "scan only objects in these namespaces (comma-separated)")
-	fl.StringSliceVar(&f.excludeNamespaces, "exclude-namespaces", nil, "skip objects in these namespaces (comma-separated)")
-	fl.StringVar(&f.maxFileSize, "max-file-size", "32MiB", "refuse input files larger than this")
-	fl.StringArrayVarP(&f.helm.ValueFiles, "values", "f", nil, "Helm: values file (repeatable; later files win)")
-	fl.StringArrayVar(&f.helm.Set, "set", nil, "Helm: set values (key=value,key2=value2; repeatable)")
-	fl.StringArrayVar(&f.helm.SetString, "set-string", nil, "Helm: set string values")
-	fl.StringVar(&f.helm.ReleaseName, "release-name", "", "Helm: release name")
-	fl.StringVar(&f.helm.Namespace, "release-namespace", "", "Helm: release namespace")
-	fl.BoolVar(&f.allowNetwork, "allow-network", false, "allow fetching remote schemas, Kustomize remote bases and helmCharts")
-	fl.BoolVar(&f.plainFiles, "plain", false, "read directories as plain manifests")
-	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "cluster scans: kubeconfig file")
-	fl.StringVar(&f.kubeContext, "context", "", "cluster scans: kubeconfig context")
-	fl.StringVar(&f.labelSelector, "label-selector", "", "cluster scans: list only objects with these labels")
-	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up the scan after this long")
 	_ = audit.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"pretty", "json"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -166,10 +133,6 @@ func runAudit(ctx context.Context, streams IO, f *auditFlags, paths []string) er
 			return usageErr("--expiring-within: %v", err)
 		}
 	}
-	maxSize, err := parseSize(f.maxFileSize)
-	if err != nil {
-		return usageErr("--max-file-size: %v", err)
-	}
 	exPath := f.exceptions
 	if exPath == "" && f.artifactsDir != "" {
 		// As a scan would: the artifacts directory's exceptions.json.
@@ -181,38 +144,20 @@ func runAudit(ctx context.Context, streams IO, f *auditFlags, paths []string) er
 	var set *exception.Set
 	if exPath != "" {
 		// Loaded before the scan, so a broken file fails at once.
+		var err error
 		if set, err = exception.Load(exPath, now); err != nil {
 			return usageErr("%v", err)
 		}
 	}
-	if f.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
-		defer cancel()
+	ctx, cancel := f.withTimeout(ctx)
+	defer cancel()
+	opts, err := f.options(streams, paths, nil)
+	if err != nil {
+		return err
 	}
-	opts := scan.Options{
-		PolicyOptions: scan.PolicyOptions{
-			UseFrom: scan.SplitList(f.useFrom), ArtifactsDir: f.artifactsDir, ControlsConfig: f.controlsConfig,
-			PolicyDirs: scan.SplitList(f.policyDirs),
-		},
-		Paths: paths,
-		Inputs: scan.InputOptions{
-			Helm: f.helm, AllowNetwork: f.allowNetwork, PlainFiles: f.plainFiles, Getenv: streams.Getenv,
-		},
-		Stdin:           streams.In,
-		MaxFileSize:     maxSize,
-		Frameworks:      scan.SplitList(f.frameworks),
-		ExcludeControls: scan.SplitList(f.excludeControls),
-		Namespaces:      source.NamespaceFilter{Include: scan.SplitList(f.includeNamespaces), Exclude: scan.SplitList(f.excludeNamespaces)},
-		ExceptionsPath:  exPath,
-		Version:         version.Get(),
-		Now:             now,
-	}
-	if len(paths) == 0 {
-		opts.Cluster = &scan.ClusterOptions{
-			Kubeconfig: f.kubeconfig, Context: f.kubeContext, LabelSelector: f.labelSelector, Getenv: streams.Getenv,
-		}
-	}
+	opts.Frameworks = scan.SplitList(f.frameworks)
+	opts.ExceptionsPath, opts.Now = exPath, now
+
 	prog := newProgress(streams)
 	defer prog.stop()
 	opts.Progress = prog.set

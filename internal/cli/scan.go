@@ -6,49 +6,25 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vigilsec/vigil/internal/version"
-	"github.com/vigilsec/vigil/pkg/hostsensor"
 	"github.com/vigilsec/vigil/pkg/policy"
 	"github.com/vigilsec/vigil/pkg/report"
 	"github.com/vigilsec/vigil/pkg/scan"
-	"github.com/vigilsec/vigil/pkg/source"
-	"github.com/vigilsec/vigil/pkg/source/helm"
 )
 
 type scanFlags struct {
+	sourceFlags
 	formats             []string
 	output              string
 	verbose             bool
 	noColor             bool
-	useFrom             []string
-	policyDirs          []string
 	frameworks          []string
-	artifactsDir        string
-	controlsConfig      string
 	exceptions          string
-	includeNamespaces   []string
-	excludeNamespaces   []string
-	excludeControls     []string
 	complianceThreshold float64
 	severityThreshold   string
-	maxFileSize         string
 	workers             int
-	helm                scan.HelmOptions
-	allowNetwork        bool
-	gitDepth            int
-	plainFiles          bool
-	kubeconfig          string
-	kubeContext         string
-	timeout             time.Duration
-	pageSize            int64
-	labelSelector       string
-	apiConcurrency      int
-	hostScan            bool
-	hostSensorNamespace string
 	dryRun              bool
 	fix                 bool
 	fixFlags            fixFlags
@@ -114,42 +90,12 @@ func addScanFlags(cmd *cobra.Command, f *scanFlags) {
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE (one format) or DIR (several formats) instead of stdout")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "pretty output: show every object with its failed paths, locations and remediation")
 	fl.BoolVar(&f.noColor, "no-color", false, "never colour the output (also NO_COLOR=1)")
-	fl.StringSliceVar(&f.useFrom, "use-from", nil, "load frameworks or controls from Kubescape policy JSON files (comma-separated)")
-	fl.StringVar(&f.artifactsDir, "use-artifacts-from", "", "load policies from a Kubescape artifacts directory (framework JSON, controls-inputs.json, exceptions.json)")
+	addSourceFlags(fl, &f.sourceFlags)
 	fl.StringSliceVar(&f.frameworks, "frameworks", nil, "frameworks to scan when the command names none (not with scan framework or scan control) (comma-separated; a config-file default)")
-	fl.StringSliceVar(&f.policyDirs, "policy-dir", nil, "load custom controls (Rego with METADATA) from these directories (repeatable, comma-separated; see docs/CUSTOM-CONTROLS.md)")
-	fl.StringVar(&f.controlsConfig, "controls-config", "", "control inputs file ({\"key\": [\"value\", ...]}) overriding the defaults")
 	fl.StringVar(&f.exceptions, "exceptions", "", "posture exceptions file (Kubescape's exception policy JSON); excepted failures are reported as passed w/exceptions")
-	fl.StringSliceVar(&f.includeNamespaces, "include-namespaces", nil, "scan only objects in these namespaces (comma-separated)")
-	fl.StringSliceVar(&f.excludeNamespaces, "exclude-namespaces", nil, "skip objects in these namespaces (comma-separated)")
-	fl.StringSliceVar(&f.excludeControls, "exclude-controls", nil, "do not evaluate these control IDs (comma-separated)")
 	fl.Float64Var(&f.complianceThreshold, "compliance-threshold", 0, "exit 1 when the compliance score is below this percentage")
 	fl.StringVar(&f.severityThreshold, "severity-threshold", "", "exit 1 when a control of this severity or higher fails: low, medium, high, critical")
-	fl.StringVar(&f.maxFileSize, "max-file-size", "32MiB", "refuse input files larger than this (bytes, or with KiB, MiB, GiB)")
 	fl.IntVar(&f.workers, "workers", 0, "parallel workers (default: number of CPUs)")
-	fl.StringArrayVarP(&f.helm.ValueFiles, "values", "f", nil, "Helm: values file (repeatable; later files win)")
-	fl.StringArrayVar(&f.helm.Set, "set", nil, "Helm: set values (key=value,key2=value2; repeatable)")
-	fl.StringArrayVar(&f.helm.SetString, "set-string", nil, "Helm: set string values")
-	fl.StringArrayVar(&f.helm.SetFile, "set-file", nil, "Helm: set values from files (key=path)")
-	fl.StringArrayVar(&f.helm.SetJSON, "set-json", nil, "Helm: set JSON values (key=jsonval)")
-	fl.StringArrayVar(&f.helm.SetLiteral, "set-literal", nil, "Helm: set a literal string value")
-	fl.StringVar(&f.helm.ReleaseName, "release-name", "", "Helm: release name (default "+helm.DefaultReleaseName+")")
-	fl.StringVar(&f.helm.Namespace, "release-namespace", "", "Helm: release namespace (default: empty, so objects name no namespace unless the chart does)")
-	fl.StringVar(&f.helm.KubeVersion, "kube-version", "", "Helm: Kubernetes version for Capabilities (default "+helm.DefaultKubeVersion+")")
-	fl.StringSliceVar(&f.helm.APIVersions, "api-versions", nil, "Helm: extra API versions for Capabilities")
-	fl.BoolVar(&f.helm.IncludeCRDs, "include-crds", false, "Helm: scan the chart's crds/ too")
-	fl.BoolVar(&f.helm.SkipSchemaValidation, "skip-schema-validation", false, "Helm: do not validate values against values.schema.json")
-	fl.BoolVar(&f.allowNetwork, "allow-network", false, "allow fetching remote schemas, Kustomize remote bases and helmCharts (off: nothing is fetched)")
-	fl.IntVar(&f.gitDepth, "git-depth", 1, "clone depth of repository scans (more history gives exact last commits per file)")
-	fl.BoolVar(&f.plainFiles, "plain", false, "read directories as plain manifests: do not render charts or build kustomizations")
-	fl.StringVar(&f.kubeconfig, "kubeconfig", "", "cluster scans: kubeconfig file (default $KUBECONFIG, ~/.kube/config, or the in-cluster service account)")
-	fl.StringVar(&f.kubeContext, "context", "", "cluster scans: kubeconfig context (default the current one)")
-	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up the scan after this long (every API call is bounded by it)")
-	fl.Int64Var(&f.pageSize, "page-size", 500, "cluster scans: objects per LIST request")
-	fl.StringVar(&f.labelSelector, "label-selector", "", "cluster scans: list only objects with these labels (app=web,tier!=db)")
-	fl.IntVar(&f.apiConcurrency, "api-concurrency", 4, "cluster scans: LIST requests in flight")
-	fl.BoolVar(&f.hostScan, "host-scan", false, "cluster scans: add every node's host objects from the host sensor DaemonSet (deploy/host-sensor, docs/HOST.md)")
-	fl.StringVar(&f.hostSensorNamespace, "host-sensor-namespace", hostsensor.DefaultNamespace, "cluster scans: namespace of the host sensor pods and of their token Secret")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "cluster scans: check the permissions the scan needs (SelfSubjectAccessReview) and list nothing")
 	fl.BoolVar(&f.fix, "fix", false, "after the scan, apply its fixes to the scanned files (see vigil fix)")
 	addFixFlags(fl, &f.fixFlags, "fix-dry-run")
@@ -175,52 +121,17 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 	if f.complianceThreshold < 0 || f.complianceThreshold > 100 {
 		return usageErr("--compliance-threshold must be between 0 and 100")
 	}
-	maxSize, err := parseSize(f.maxFileSize)
-	if err != nil {
-		return usageErr("--max-file-size: %v", err)
-	}
 	if len(frameworks) == 0 && len(controls) == 0 {
 		frameworks = scan.SplitList(f.frameworks)
 	}
-	if f.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
-		defer cancel()
+	ctx, cancel := f.withTimeout(ctx)
+	defer cancel()
+	opts, err := f.options(streams, paths, f.host)
+	if err != nil {
+		return err
 	}
-	opts := scan.Options{
-		PolicyOptions: scan.PolicyOptions{
-			UseFrom: scan.SplitList(f.useFrom), ArtifactsDir: f.artifactsDir, ControlsConfig: f.controlsConfig,
-			PolicyDirs: scan.SplitList(f.policyDirs),
-		},
-		Paths: paths,
-		Inputs: scan.InputOptions{
-			Helm: f.helm, AllowNetwork: f.allowNetwork, GitDepth: f.gitDepth, PlainFiles: f.plainFiles, Getenv: streams.Getenv,
-		},
-		Stdin:           streams.In,
-		MaxFileSize:     maxSize,
-		Frameworks:      frameworks,
-		Controls:        controls,
-		ExcludeControls: scan.SplitList(f.excludeControls),
-		Namespaces: source.NamespaceFilter{
-			Include: scan.SplitList(f.includeNamespaces), Exclude: scan.SplitList(f.excludeNamespaces),
-		},
-		ExceptionsPath: f.exceptions,
-		Workers:        f.workers,
-		Version:        version.Get(),
-	}
-	opts.Host = f.host
-	if len(paths) == 0 && opts.Host == nil {
-		// No path: the cluster of the current kubeconfig context.
-		opts.Cluster = &scan.ClusterOptions{
-			Kubeconfig: f.kubeconfig, Context: f.kubeContext, LabelSelector: f.labelSelector,
-			PageSize: f.pageSize, Concurrency: f.apiConcurrency, Getenv: streams.Getenv,
-		}
-		if f.hostScan {
-			opts.Cluster.HostSensor = &hostsensor.GatherOptions{Namespace: f.hostSensorNamespace}
-		}
-	} else if f.hostScan {
-		return usageErr("--host-scan adds host data to cluster scans: name no path (vigil scan host reads this node)")
-	}
+	opts.Frameworks, opts.Controls = frameworks, controls
+	opts.ExceptionsPath, opts.Workers = f.exceptions, f.workers
 	if f.fix && (opts.Cluster != nil || opts.Host != nil) {
 		return usageErr("--fix edits files: name the paths to scan")
 	}
