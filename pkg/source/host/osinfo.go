@@ -102,7 +102,13 @@ func (c *collector) openPorts() (map[string]any, bool) {
 	read := func(transports ...string) []socket {
 		var out []socket
 		for _, t := range transports {
-			b, err := c.fs.readFile("/proc/net/" + t)
+			// PID 1's view first: /proc/net is the reader's own network
+			// namespace, which in the host sensor's pod is the pod's, not
+			// the node's. A mirrored root without PID 1 falls back.
+			b, err := c.fs.readFile("/proc/1/net/" + t)
+			if err != nil {
+				b, err = c.fs.readFile("/proc/net/" + t)
+			}
 			if err != nil {
 				continue
 			}
