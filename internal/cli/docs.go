@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -17,7 +19,7 @@ func newDocsCommand(streams IO) *cobra.Command {
 	dir := "docs"
 	gen := &cobra.Command{
 		Use:   "generate",
-		Short: "Write docs/controls/*.md and docs/frameworks.md from the built-in library",
+		Short: "Write docs/controls/*.md, docs/frameworks.md (from the built-in library) and docs/CLI.md (from the commands)",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			lib, err := library.Load(policies.FS())
@@ -27,7 +29,10 @@ func newDocsCommand(streams IO) *cobra.Command {
 			if err := docgen.Write(lib, dir); err != nil {
 				return err
 			}
-			fmt.Fprintf(streams.Err, "wrote %d control pages and frameworks.md to %s\n", len(lib.Controls), dir)
+			if err := os.WriteFile(filepath.Join(dir, CLIReferenceFile), CLIReference(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(streams.Err, "wrote %d control pages, frameworks.md and %s to %s\n", len(lib.Controls), CLIReferenceFile, dir)
 			return nil
 		},
 	}
