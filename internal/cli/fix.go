@@ -47,12 +47,12 @@ usage or input error (unreadable report, changed file, invalid fix).`,
 			if err != nil {
 				return usageErr("read the report: %v", err)
 			}
-			return runFix(streams, bytes.NewReader(data), f)
+			return runFix(streams, bytes.NewReader(data), f, false)
 		},
 	}
 	fl := cmd.Flags()
 	addFixFlags(fl, f, "dry-run")
-	fl.StringVar(&f.basePath, "base-path", "", "edit only files under this directory (default: the scanned roots, else the working directory)")
+	fl.StringVar(&f.basePath, "base-path", "", "edit only files under this directory (default: the report's scanned roots inside the working directory, else the working directory)")
 	fl.StringVar(&f.values, "values", "", "Helm: write values fixes to this values file instead of the file each value came from")
 	return cmd
 }
@@ -74,10 +74,12 @@ func fixScanReport(streams IO, rep *report.Report, f *fixFlags) error {
 	if err := jsonformat.Write(&buf, rep, jsonformat.Options{}); err != nil {
 		return err
 	}
-	return runFix(streams, &buf, f)
+	return runFix(streams, &buf, f, true)
 }
 
-func runFix(streams IO, in io.Reader, f *fixFlags) error {
+// runFix applies a report's fixes. trustRoots is set for a report this
+// process just made (scan --fix), whose roots the user named.
+func runFix(streams IO, in io.Reader, f *fixFlags, trustRoots bool) error {
 	if f.interactive && !(streams.IsTerminal(streams.In) && streams.IsTerminal(streams.Out)) {
 		return usageErr("--interactive needs a terminal; use --dry-run to review the fixes instead")
 	}
@@ -89,7 +91,7 @@ func runFix(streams IO, in io.Reader, f *fixFlags) error {
 		ValuesFile: f.values, IncludePlaceholders: f.includePlaceholders,
 		ApplyDeletes: f.applyDeletes, EditTemplates: f.editTemplates,
 	})
-	opts := fix.Options{BasePath: f.basePath, DryRun: f.dryRun}
+	opts := fix.Options{BasePath: f.basePath, DryRun: f.dryRun, TrustRoots: trustRoots}
 	if f.interactive {
 		opts.Confirm = fix.Prompt(streams.In, streams.Out)
 	}

@@ -2,14 +2,17 @@ package fix
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"unicode"
 
 	"github.com/vigilsec/vigil/pkg/fix/yamledit"
 )
@@ -29,9 +32,15 @@ const (
 // Options say how a plan is applied.
 type Options struct {
 	// BasePath bounds the files that may be edited. Empty means the roots
-	// the report scanned (a file root's directory), else the working
-	// directory.
+	// the report scanned (a file root's directory) that lie inside the
+	// working directory, else the working directory: a report is input,
+	// and one claiming to have scanned "/" must not open every file to
+	// edits. A root outside the working directory needs BasePath, or
+	// TrustRoots.
 	BasePath string
+	// TrustRoots takes the report's roots as they are: for a report the
+	// same process just made from paths the user named (scan --fix).
+	TrustRoots bool
 	// DryRun computes every change and writes nothing.
 	DryRun bool
 	// Confirm, when set, is asked before each fix with a diff of what it
@@ -53,11 +62,28 @@ type applier struct {
 // edits). Per-file problems are recorded in the plan; the error is for
 // what stops everything.
 func Apply(p *Plan, opts Options) error {
-	bases, err := basePaths(p.Roots, opts.BasePath)
+	bases, err := basePaths(p.Roots, opts.BasePath, opts.TrustRoots)
 	if err != nil {
 		return err
 	}
 	a := &applier{opts: opts, bases: bases}
+	// A file the report names two ways ("a.yaml", "/abs/a.yaml", a
+	// link) is edited once, with the fixes of both: a second edit would
+	// find it changed since the scan.
+	seen := map[string]*FilePlan{}
+	files := p.Files[:0]
+	for _, fp := range p.Files {
+		if base, rel, err := a.safePath(fp.Path); err == nil {
+			k := filepath.Join(base, rel)
+			if first := seen[k]; first != nil {
+				first.Fixes = append(first.Fixes, fp.Fixes...)
+				continue
+			}
+			seen[k] = fp
+		}
+		files = append(files, fp)
+	}
+	p.Files = files
 	for _, fp := range p.Files {
 		if err := a.file(fp); err != nil {
 			return err
@@ -66,79 +92,105 @@ func Apply(p *Plan, opts Options) error {
 	return nil
 }
 
-func basePaths(roots []string, base string) ([]string, error) {
-	var cands []string
+func basePaths(roots []string, base string, trust bool) ([]string, error) {
 	if base != "" {
 		if _, err := os.Stat(base); err != nil {
 			return nil, fmt.Errorf("base path: %w", err)
 		}
-		cands = []string{base}
-	} else {
-		for _, r := range roots {
-			st, err := os.Stat(r)
-			if err != nil || strings.Contains(r, "://") {
-				continue
-			}
-			if !st.IsDir() {
-				r = filepath.Dir(r)
-			}
-			cands = append(cands, r)
+		abs, err := resolved(base)
+		if err != nil {
+			return nil, fmt.Errorf("base path %s: %w", base, err)
 		}
-		if len(cands) == 0 {
-			cands = []string{"."}
-		}
+		return []string{abs}, nil
+	}
+	cwd, err := resolved(".")
+	if err != nil {
+		return nil, fmt.Errorf("working directory: %w", err)
 	}
 	var out []string
-	for _, c := range cands {
-		abs, err := filepath.Abs(c)
-		if err == nil {
-			abs, err = filepath.EvalSymlinks(abs)
+	for _, r := range roots {
+		st, err := os.Stat(r)
+		if err != nil || strings.Contains(r, "://") {
+			continue
 		}
+		if !st.IsDir() {
+			r = filepath.Dir(r)
+		}
+		abs, err := resolved(r)
 		if err != nil {
-			return nil, fmt.Errorf("base path %s: %w", c, err)
+			return nil, fmt.Errorf("base path %s: %w", r, err)
+		}
+		if !trust && !within(cwd, abs) {
+			return nil, fmt.Errorf("%w: the report's scanned root %s is outside the working directory; run vigil fix from a directory that holds it, or name it with --base-path", ErrInput, r)
 		}
 		out = append(out, abs)
+	}
+	if len(out) == 0 {
+		out = []string{cwd}
 	}
 	return out, nil
 }
 
+// resolved is p made absolute with its symlinks resolved.
+func resolved(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+// within reports whether p is dir or below it.
+func within(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
 // safePath resolves a file name from the report to the file to edit:
 // no ".." steps, inside a base path once symlinks are resolved, and a
-// regular file.
-func (a *applier) safePath(name string) (string, error) {
+// regular file. It returns the base path too, and the file's name
+// relative to it.
+func (a *applier) safePath(name string) (base, rel string, err error) {
 	for _, part := range strings.Split(filepath.ToSlash(name), "/") {
 		if part == ".." {
-			return "", fmt.Errorf("%s: the file name climbs out of its directory (..)", name)
+			return "", "", fmt.Errorf("%s: the file name climbs out of its directory (..)", name)
 		}
 	}
-	if strings.ContainsRune(name, 0) {
-		return "", fmt.Errorf("%q: invalid file name", name)
+	// Control characters (a newline) would break the diff's header lines.
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return "", "", fmt.Errorf("%q: invalid file name", name)
 	}
 	abs, err := filepath.Abs(name)
 	if err == nil {
 		abs, err = filepath.EvalSymlinks(abs)
 	}
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+		return "", "", fmt.Errorf("%s: %w", name, err)
 	}
-	inside := false
 	for _, b := range a.bases {
-		if rel, err := filepath.Rel(b, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			inside = true
-			break
+		r, err := filepath.Rel(b, abs)
+		switch {
+		case err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)):
+			continue
+		case r == ".":
+			// The base path is the file itself.
+			base, rel = filepath.Dir(b), filepath.Base(b)
+		default:
+			base, rel = b, r
 		}
+		break
 	}
-	if !inside {
-		return "", fmt.Errorf("%s is outside the base path %s (--base-path widens it)", name, strings.Join(a.bases, ", "))
+	if base == "" {
+		return "", "", fmt.Errorf("%s is outside the base path %s (--base-path widens it)", name, strings.Join(a.bases, ", "))
 	}
 	st, err := os.Lstat(abs)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
+		return "", "", fmt.Errorf("%s: %w", name, err)
 	}
 	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", name)
+		return "", "", fmt.Errorf("%s is not a regular file", name)
 	}
-	return abs, nil
+	return base, rel, nil
 }
 
 func (a *applier) file(fp *FilePlan) error {
@@ -158,11 +210,18 @@ func (a *applier) file(fp *FilePlan) error {
 		}
 		return nil
 	}
-	real, err := a.safePath(fp.Path)
+	base, rel, err := a.safePath(fp.Path)
 	if err != nil {
 		return fail(err)
 	}
-	data, err := os.ReadFile(real)
+	// The file is read and written through the base path's root, which
+	// no symbolic link leaves, whatever is renamed meanwhile.
+	root, err := os.OpenRoot(base)
+	if err != nil {
+		return fail(fmt.Errorf("base path %s: %w", base, err))
+	}
+	defer root.Close()
+	data, err := readRegular(root, rel)
 	if err != nil {
 		return fail(fmt.Errorf("read %s: %w", fp.Path, err))
 	}
@@ -237,7 +296,7 @@ func (a *applier) file(fp *FilePlan) error {
 	if a.opts.DryRun || string(fp.New) == string(fp.Old) {
 		return nil
 	}
-	if err := writeFile(real, fp.New); err != nil {
+	if err := writeFile(root, rel, fp.Old, fp.New); err != nil {
 		fp.Err = err
 		for _, f := range todo {
 			if f.Status == Applied {
@@ -404,29 +463,60 @@ func sameObject(v any, id *identity) bool {
 	return m["kind"] == id.kind && name == id.name && ns == id.namespace
 }
 
-// writeFile replaces a file's content atomically, keeping its mode.
-func writeFile(path string, data []byte) error {
-	st, err := os.Stat(path)
+// readRegular reads a regular file of root.
+func readRegular(root *os.Root, name string) ([]byte, error) {
+	fh, err := root.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
+	return io.ReadAll(fh)
+}
+
+// writeFile replaces a file of root atomically, keeping its mode and,
+// where the process may set it, its owner. old is the content the edits
+// were made to: a file that no longer holds it was written by someone else
+// since it was read, and is left alone.
+func writeFile(root *os.Root, name string, old, data []byte) error {
+	path := filepath.Join(root.Name(), name)
+	st, err := root.Stat(name)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".vigil-fix-*")
+	tmpName := filepath.Join(filepath.Dir(name), ".vigil-fix-"+rand.Text())
+	tmp, err := root.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
+	defer root.Remove(tmpName)
+	fail := func(err error) error {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return fail(err)
 	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+	if uid, gid, ok := owner(st); ok {
+		// Best effort: only root gives a file to another user.
+		_ = tmp.Chown(uid, gid)
+	}
+	// After the chown, which clears setuid and setgid.
+	if err := tmp.Chmod(st.Mode() & (os.ModePerm | os.ModeSetuid | os.ModeSetgid | os.ModeSticky)); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if now, err := root.ReadFile(name); err != nil || !bytes.Equal(now, old) {
+		return fmt.Errorf("%s changed while it was being fixed; rescan before fixing", path)
+	}
+	if err := root.Rename(tmpName, name); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

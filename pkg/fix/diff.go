@@ -131,10 +131,13 @@ func myers(a, b []string) []lineOp {
 	n, m := len(a), len(b)
 	limit := n + m
 	off := limit + 1
-	v := make([]int, 2*limit+2)
+	v := make([]int, 2*limit+3)
+	// Each round saves only the diagonals it can have reached, -d..d
+	// (trace[d][i] is diagonal i-d): the saved frontiers grow with the
+	// square of the changes, not with the changes times the file.
 	var trace [][]int
 	for d := 0; d <= limit; d++ {
-		trace = append(trace, append([]int(nil), v...))
+		trace = append(trace, append([]int(nil), v[off-d:off+d+1]...))
 		for k := -d; k <= d; k += 2 {
 			var x int
 			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
@@ -149,25 +152,29 @@ func myers(a, b []string) []lineOp {
 			}
 			v[off+k] = x
 			if x >= n && y >= m {
-				return backtrack(trace, off, n, m)
+				return backtrack(trace, n, m)
 			}
 		}
 	}
 	return nil
 }
 
-func backtrack(trace [][]int, off, x, y int) []lineOp {
+func backtrack(trace [][]int, x, y int) []lineOp {
 	var rev []lineOp
 	for d := len(trace) - 1; d >= 0; d-- {
+		// trace[d] is the frontier before round d, diagonal k at k+d.
 		v := trace[d]
 		k := x - y
 		var pk int
-		if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
+		if k == -d || (k != d && v[d+k-1] < v[d+k+1]) {
 			pk = k + 1
 		} else {
 			pk = k - 1
 		}
-		px := v[off+pk]
+		px := 0
+		if d > 0 {
+			px = v[d+pk]
+		}
 		py := px - pk
 		for x > px && y > py {
 			x--

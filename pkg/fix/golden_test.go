@@ -38,7 +38,7 @@ func runGolden(t *testing.T, dir string) {
 	work := filepath.Join(t.TempDir(), "in")
 	copyTree(t, filepath.Join(dir, "in"), work)
 	plan := scanAndPlan(t, work, strings.Split(strings.TrimSpace(string(ids)), ","), PlanOptions{})
-	if err := Apply(plan, Options{}); err != nil {
+	if err := Apply(plan, Options{TrustRoots: true}); err != nil {
 		t.Fatal(err)
 	}
 	var sum bytes.Buffer

@@ -278,6 +278,12 @@ func (b *planner) resolve(r *resource, f *Fix, loc *location) {
 	case "kustomize":
 		b.resolveRendered(r, f, loc, steps, false)
 	default:
+		if src.Document < 0 {
+			// A negative document would address the file by position
+			// and skip the check of the object's identity.
+			f.Status, f.Reason = Invalid, fmt.Sprintf("the report gives document %d for the object", src.Document)
+			return
+		}
 		f.File, f.sha256 = src.File, src.SHA256
 		f.steps, f.join = steps, true
 		id := r.ident
@@ -297,7 +303,8 @@ func (b *planner) policy(f *Fix) {
 		return
 	}
 	switch {
-	case f.Op == OpSet && !b.opts.IncludePlaceholders && IsPlaceholder(f.Value):
+	// A template literal is set too, placeholders included.
+	case f.Op != OpDelete && !b.opts.IncludePlaceholders && IsPlaceholder(f.Value):
 		f.Status, f.Reason = Skipped, "placeholder value (--include-placeholders writes it)"
 	case f.Op == OpDelete && !b.opts.ApplyDeletes:
 		f.Status, f.Reason = Skipped, "deletion (--apply-deletes applies it)"

@@ -13,7 +13,7 @@ import (
 func Prompt(in io.Reader, out io.Writer) func(f *Fix, diff string) (Decision, error) {
 	r := bufio.NewReader(in)
 	return func(f *Fix, diff string) (Decision, error) {
-		fmt.Fprintf(out, "\n%s %s  [%s]\n%s", f.Object, f.describe(), strings.Join(f.Controls, ","), diff)
+		fmt.Fprintf(out, "\n%s %s  [%s]\n%s", printable(f.Object), printable(f.describe()), printable(strings.Join(f.Controls, ",")), diff)
 		for {
 			fmt.Fprint(out, "Apply this fix? [y]es, [n]o, [a]ll remaining, [q]uit: ")
 			line, err := r.ReadString('\n')

@@ -3,7 +3,9 @@ package fix
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Totals count a plan's fixes by status, and the files changed.
@@ -73,17 +75,17 @@ func (p *Plan) WriteSummary(w io.Writer, dryRun bool) error {
 		if f.Status == Applied {
 			st = applied
 		}
-		fmt.Fprintf(&b, "  %-11s %s  %s  [%s]", st, f.Object, f.describe(), strings.Join(f.Controls, ","))
+		fmt.Fprintf(&b, "  %-11s %s  %s  [%s]", st, printable(f.Object), printable(f.describe()), printable(strings.Join(f.Controls, ",")))
 		switch {
 		case f.Status == Applied && f.Line > 0:
-			fmt.Fprintf(&b, " %s, line %d", f.Where, f.Line)
+			fmt.Fprintf(&b, " %s, line %d", printable(f.Where), f.Line)
 		case f.Reason != "":
-			b.WriteString(": " + f.Reason)
+			b.WriteString(": " + printable(f.Reason))
 		}
 		b.WriteByte('\n')
 	}
 	for _, fp := range p.Files {
-		b.WriteString(fp.Path + "\n")
+		b.WriteString(printable(fp.Path) + "\n")
 		for _, f := range fp.Fixes {
 			line(f)
 		}
@@ -97,7 +99,7 @@ func (p *Plan) WriteSummary(w io.Writer, dryRun bool) error {
 	if len(p.Reviews) > 0 {
 		b.WriteString("To review (never applied):\n")
 		for _, r := range p.Reviews {
-			fmt.Fprintf(&b, "  %s  %s  [%s] %s\n", r.Object, r.Path, strings.Join(r.Controls, ","), r.Location)
+			fmt.Fprintf(&b, "  %s  %s  [%s] %s\n", printable(r.Object), printable(r.Path), printable(strings.Join(r.Controls, ",")), printable(r.Location))
 		}
 	}
 	t := p.Totals()
@@ -110,6 +112,17 @@ func (p *Plan) WriteSummary(w io.Writer, dryRun bool) error {
 		plural(t.Reviews, "path", "paths"))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// printable escapes the control characters of text from the report, so
+// that printing it can neither add lines nor send escape sequences to a
+// terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 func plural(n int, one, many string) string {

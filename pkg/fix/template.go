@@ -15,6 +15,15 @@ import (
 // token, refused unless the token is a plain or quoted scalar with no
 // template action in it.
 func editTemplate(data []byte, line, col int, key string, v yamledit.Value) ([]byte, error) {
+	if line < 1 || col < 1 {
+		return nil, fmt.Errorf("template line %d, column %d does not exist", line, col)
+	}
+	// The template engine reads actions inside quotes too: a value that
+	// holds a delimiter would become code.
+	val := v.String()
+	if strings.Contains(val, "{{") || strings.Contains(val, "}}") {
+		return nil, fmt.Errorf("template line %d: the value %s holds a template delimiter; change it by hand", line, val)
+	}
 	start := 0
 	for l := 1; l < line; l++ {
 		i := bytes.IndexByte(data[start:], '\n')
@@ -68,7 +77,7 @@ func editTemplate(data []byte, line, col int, key string, v yamledit.Value) ([]b
 	}
 	out := make([]byte, 0, len(data)+16)
 	out = append(out, data[:start+at]...)
-	out = append(out, v.String()...)
+	out = append(out, val...)
 	out = append(out, data[start+at+len(tok):]...)
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/vigilsec/vigil/pkg/fix/yamledit"
 )
@@ -86,10 +87,8 @@ func ParseValue(s string) (yamledit.Value, error) {
 	if len(s) > maxValueLen {
 		return yamledit.Value{}, fmt.Errorf("value longer than %d characters", maxValueLen)
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return yamledit.Value{}, fmt.Errorf("value %q has control characters", s)
-		}
+	if err := checkText(s); err != nil {
+		return yamledit.Value{}, err
 	}
 	switch {
 	case s == "true" || s == "false":
@@ -110,6 +109,18 @@ func ParseValue(s string) (yamledit.Value, error) {
 	return yamledit.StringValue(s), nil
 }
 
+// checkText refuses control characters (C0, DEL, C1) and the characters
+// YAML 1.1 or a terminal read as line breaks or invisible marks (U+2028,
+// U+2029, the BOM).
+func checkText(s string) error {
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' {
+			return fmt.Errorf("value %q has control characters", s)
+		}
+	}
+	return nil
+}
+
 func jsonValue(v any, depth int) (yamledit.Value, error) {
 	if depth > maxDepth {
 		return yamledit.Value{}, fmt.Errorf("value nested deeper than %d levels", maxDepth)
@@ -118,6 +129,10 @@ func jsonValue(v any, depth int) (yamledit.Value, error) {
 	case bool:
 		return yamledit.BoolValue(x), nil
 	case string:
+		// JSON escapes (\n, \u0000) pass the check of the raw text.
+		if err := checkText(x); err != nil {
+			return yamledit.Value{}, err
+		}
 		return yamledit.StringValue(x), nil
 	case json.Number:
 		if intRE.MatchString(x.String()) {

@@ -20,6 +20,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/vigilsec/vigil/pkg/source/host"
 )
 
 // GatherOptions locate the sensors; zero values mean the defaults of the
@@ -193,8 +195,33 @@ func fetch(ctx context.Context, client *http.Client, base string, pod *unstructu
 	if err := json.Unmarshal(body, &col); err != nil {
 		return nil, fmt.Errorf("%s: malformed answer: %w", where, err)
 	}
-	if col.Node == "" {
+	// The API server says which node the pod runs on; the answer is
+	// trusted for that node only, and only as host data: a sensor on a
+	// compromised node must neither pose as another node nor add cluster
+	// objects to the scan.
+	if node != "" {
 		col.Node = node
+	}
+	objs := col.Objects[:0]
+	dropped := 0
+	for _, m := range col.Objects {
+		if av, _ := m["apiVersion"].(string); !strings.HasPrefix(av, host.Group+"/") {
+			dropped++
+			continue
+		}
+		if node != "" {
+			md, _ := m["metadata"].(map[string]any)
+			if md == nil {
+				md = map[string]any{}
+				m["metadata"] = md
+			}
+			md["name"] = node
+		}
+		objs = append(objs, m)
+	}
+	col.Objects = objs
+	if dropped > 0 {
+		col.Notes = append(col.Notes, fmt.Sprintf("%d objects that are not host data were ignored", dropped))
 	}
 	return &col, nil
 }

@@ -72,7 +72,12 @@ func TestFixManifest(t *testing.T) {
 	pod := writeFile(t, filepath.Join(dir, "pod.yaml"), fixPod)
 	rep, _ := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", "C-0057,C-0016,C-0009", dir)
 
-	dry := run(t, "", "fix", rep, "--dry-run")
+	// The report's root is outside the working directory (the repository):
+	// a report is input, so that needs --base-path.
+	if r := run(t, "", "fix", rep, "--dry-run"); r.Code != 2 || !strings.Contains(r.Stderr, "outside the working directory") {
+		t.Errorf("a root outside the working directory without --base-path: exit %d\n%s", r.Code, r.Stderr)
+	}
+	dry := run(t, "", "fix", rep, "--dry-run", "--base-path", dir)
 	dry.MustCode(t, 0)
 	want := "--- a" + pod + "\n+++ b" + pod + "\n@@ -8,4 +8,5 @@\n   - name: web\n     image: nginx:1.27\n     securityContext:\n-      privileged: true\n+      privileged: false\n+      allowPrivilegeEscalation: false\n"
 	if dry.Stdout != want {
@@ -84,9 +89,9 @@ func TestFixManifest(t *testing.T) {
 	if readFile(t, pod) != fixPod {
 		t.Fatal("--dry-run changed the file")
 	}
-	run(t, "", "fix", rep, "--interactive").MustCode(t, 2)
+	run(t, "", "fix", rep, "--interactive", "--base-path", dir).MustCode(t, 2)
 
-	r := run(t, "", "fix", rep)
+	r := run(t, "", "fix", rep, "--base-path", dir)
 	r.MustCode(t, 0)
 	if !strings.Contains(r.Stdout, "2 fixes applied in 1 file") {
 		t.Errorf("summary:\n%s", r.Stdout)
@@ -95,7 +100,7 @@ func TestFixManifest(t *testing.T) {
 		t.Errorf("fixed file:\n%s", got)
 	}
 	// The report is now stale: the file changed since the scan.
-	again := run(t, "", "fix", rep)
+	again := run(t, "", "fix", rep, "--base-path", dir)
 	again.MustCode(t, 2)
 	if !strings.Contains(again.Stdout, "changed since the scan") {
 		t.Errorf("a stale report was not refused:\n%s", again.Stdout)
@@ -131,7 +136,7 @@ func TestFixHelmValues(t *testing.T) {
 	tmpl := readFile(t, filepath.Join(chart, "templates/deployment.yaml"))
 	controls := "C-0013,C-0016,V-0113,C-0210,C-0034"
 	rep, before := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", controls, chart)
-	r := run(t, "", "fix", rep)
+	r := run(t, "", "fix", rep, "--base-path", chart)
 	r.MustCode(t, 0)
 	for _, want := range []string{"values key podSecurityContext.runAsNonRoot", "needs a template change near " + chart + "/templates/deployment.yaml:15"} {
 		if !strings.Contains(r.Stdout, want) {
@@ -184,7 +189,7 @@ func TestFixCorpus(t *testing.T) {
 
 	rep, before := scanJSON(t, filepath.Join(t.TempDir(), "before.json"), "framework", "all", dir)
 	start := time.Now()
-	r := run(t, "", "fix", rep)
+	r := run(t, "", "fix", rep, "--base-path", dir)
 	elapsed := time.Since(start)
 	r.MustCode(t, 0)
 	_, after := scanJSON(t, filepath.Join(t.TempDir(), "after.json"), "framework", "all", dir)
@@ -321,12 +326,12 @@ func TestFixHelmTemplateLiteral(t *testing.T) {
 	tmplPath := filepath.Join(chart, "templates/deployment.yaml")
 	tmpl := readFile(t, tmplPath)
 	rep, _ := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", "C-0057", chart)
-	r := run(t, "", "fix", rep)
+	r := run(t, "", "fix", rep, "--base-path", chart)
 	r.MustCode(t, 0)
 	if !strings.Contains(r.Stdout, "template literal at line 24 (--edit-templates applies it)") || readFile(t, tmplPath) != tmpl {
 		t.Fatalf("a template literal was not left alone:\n%s", r.Stdout)
 	}
-	run(t, "", "fix", rep, "--edit-templates").MustCode(t, 0)
+	run(t, "", "fix", rep, "--edit-templates", "--base-path", chart).MustCode(t, 0)
 	if got := readFile(t, tmplPath); got != strings.Replace(tmpl, "privileged: true", "privileged: false", 1) {
 		t.Errorf("template after --edit-templates:\n%s", got)
 	}
@@ -342,7 +347,7 @@ func TestFixHelmValuesFileOverride(t *testing.T) {
 	values := readFile(t, filepath.Join(chart, "values.yaml"))
 	over := writeFile(t, filepath.Join(chart, "prod.yaml"), "# production overrides\n")
 	rep, _ := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", "V-0113,C-0016", chart)
-	run(t, "", "fix", rep, "--values", over).MustCode(t, 0)
+	run(t, "", "fix", rep, "--values", over, "--base-path", chart).MustCode(t, 0)
 	if readFile(t, filepath.Join(chart, "values.yaml")) != values {
 		t.Error("values.yaml was edited despite --values")
 	}
@@ -367,7 +372,7 @@ func TestFixInteractive(t *testing.T) {
 	dir := t.TempDir()
 	pod := writeFile(t, filepath.Join(dir, "pod.yaml"), fixPod)
 	rep, _ := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", "C-0057,C-0016", dir)
-	cmd := exec.Command("script", "-qec", vigil+" fix --interactive "+rep, "/dev/null")
+	cmd := exec.Command("script", "-qec", vigil+" fix --interactive --base-path "+dir+" "+rep, "/dev/null")
 	cmd.Stdin = strings.NewReader("n\ny\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {

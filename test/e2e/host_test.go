@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -339,5 +340,49 @@ func TestScanHostGolden(t *testing.T) {
 				t.Errorf("verdicts on %s differ from %s (run with -update and review the diff):\n%s", name, golden, got)
 			}
 		})
+	}
+}
+
+// TestHostCollectNeverPrintsSecrets: any process on a node (one in any pod,
+// which the host sensor sees through hostPID) can call itself kubelet or
+// kube-apiserver and name a key, a kubeconfig or a token file in its
+// flags, or put credentials in its command line. None of it reaches
+// stdout or stderr, in JSON or YAML.
+func TestHostCollectNeverPrintsSecrets(t *testing.T) {
+	root := t.TempDir()
+	for p, c := range map[string]string{
+		"proc/10/cmdline":                  "kubelet\x00--config=/etc/kubernetes/admin.conf\x00--token\x00MARKER-FLAG-A\x00",
+		"proc/20/cmdline":                  "kube-apiserver\x00--audit-policy-file=/etc/kubernetes/pki/sa.key\x00--encryption-provider-config=/etc/kubernetes/admin.conf\x00--oidc-client-secret=MARKER-FLAG-B\x00",
+		"proc/30/cmdline":                  "kube-proxy\x00--config=/var/lib/rancher/k3s/server/token\x00",
+		"etc/kubernetes/admin.conf":        "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-key-data: MARKER-KUBECONFIG\n    token: MARKER-TOKEN\n",
+		"etc/kubernetes/pki/sa.key":        "-----BEGIN EC PRIVATE KEY-----\nMARKER-PEM\n-----END EC PRIVATE KEY-----\n",
+		"var/lib/rancher/k3s/server/token": "K10MARKER-K3S::server:abc\n",
+	} {
+		full := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, format := range []string{"json", "yaml"} {
+		r := run(t, "", "host", "collect", "--root", root, "--format", format)
+		r.MustCode(t, 0)
+		// Content is base64: decode every long base64 word and search it too.
+		text := r.Stdout + r.Stderr
+		for _, w := range strings.FieldsFunc(r.Stdout, func(c rune) bool { return strings.ContainsRune(" \n\t\":,", c) }) {
+			if d, err := base64.StdEncoding.DecodeString(w); err == nil {
+				text += "\n" + string(d)
+			}
+		}
+		for _, m := range []string{"MARKER-FLAG-A", "MARKER-FLAG-B", "MARKER-KUBECONFIG", "MARKER-TOKEN", "MARKER-PEM", "MARKER-K3S"} {
+			if strings.Contains(text, m) {
+				t.Errorf("%s: host collect printed %s", format, m)
+			}
+		}
+		if !strings.Contains(r.Stderr, "/etc/kubernetes/pki/sa.key: content not emitted") {
+			t.Errorf("%s: stderr does not say why content is missing:\n%s", format, r.Stderr)
+		}
 	}
 }

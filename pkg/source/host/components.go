@@ -3,6 +3,7 @@ package host
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"sort"
@@ -223,12 +224,12 @@ func (c *collector) kubelet() (map[string]any, *component) {
 
 	services := []any{}
 	for _, dir := range []string{"/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"} {
-		if fi := c.fs.file(dir+"/kubelet.service", withContent); fi != nil {
+		if fi := c.fs.file(dir+"/kubelet.service", unitContent); fi != nil {
 			services = append(services, fi)
 		}
 		for _, n := range c.fs.readDir(dir + "/kubelet.service.d") {
 			if strings.HasSuffix(n, ".conf") {
-				if fi := c.fs.file(dir+"/kubelet.service.d/"+n, withContent); fi != nil {
+				if fi := c.fs.file(dir+"/kubelet.service.d/"+n, unitContent); fi != nil {
 					services = append(services, fi)
 				}
 			}
@@ -360,13 +361,20 @@ func (c *collector) controlPlane() (map[string]any, []*component) {
 }
 
 // walkFiles visits the regular files under dir, depth first in name order,
-// without following symlinked directories (a link loop would never end).
+// without following symlinked directories (a link loop would never end;
+// two links to "." would make 2^40 paths). A symlink to a regular file is
+// visited.
 func (c *collector) walkFiles(dir string, visit func(p string) bool) bool {
 	for _, n := range c.fs.readDir(dir) {
 		p := dir + "/" + n
-		st, err := c.fs.lstat(p)
+		st, err := c.fs.lstatEntry(p)
 		if err != nil {
 			continue
+		}
+		if st.Mode()&fs.ModeSymlink != 0 {
+			if st, err = c.fs.lstat(p); err != nil || !st.Mode().IsRegular() {
+				continue
+			}
 		}
 		switch {
 		case st.IsDir():

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/base64"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -31,6 +33,8 @@ type rootFS struct {
 	// users and groups map ids to names, from root's /etc/passwd and
 	// /etc/group, loaded once.
 	users, groups map[int]string
+	// notes say which files' content was withheld, and why.
+	notes []string
 }
 
 func newRootFS(root string) (*rootFS, error) {
@@ -47,6 +51,15 @@ func newRootFS(root string) (*rootFS, error) {
 // resolve maps a node path to a host path with every symlink resolved
 // inside root. A path that does not exist resolves to where it would be.
 func (r *rootFS) resolve(p string) (string, error) {
+	rel, err := r.resolveRel(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(r.root, rel), nil
+}
+
+// resolveRel is resolve's result relative to root ("." for root itself).
+func (r *rootFS) resolveRel(p string) (string, error) {
 	var done []string
 	todo := splitPath(p)
 	links := 0
@@ -77,7 +90,10 @@ func (r *rootFS) resolve(p string) (string, error) {
 		}
 		todo = append(splitPath(target), todo...)
 	}
-	return filepath.Join(r.root, filepath.FromSlash(path.Join(done...))), nil
+	if len(done) == 0 {
+		return ".", nil
+	}
+	return filepath.FromSlash(path.Join(done...)), nil
 }
 
 func splitPath(p string) []string {
@@ -114,19 +130,57 @@ func (r *rootFS) isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
+// readFile reads a regular file of at most maxContent bytes.
 func (r *rootFS) readFile(p string) ([]byte, error) {
-	hp, err := r.resolve(p)
+	return r.readFileLimit(p, maxContent)
+}
+
+// readFileLimit reads a regular file, refusing one larger than limit
+// (files under /proc report size 0, so the bytes read are counted).
+func (r *rootFS) readFileLimit(p string, limit int64) ([]byte, error) {
+	f, err := r.open(p)
 	if err != nil {
 		return nil, err
 	}
-	st, err := os.Lstat(hp)
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("larger than %d bytes", limit)
+	}
+	return b, nil
+}
+
+// open opens a regular file for reading. The path resolved by resolveRel
+// is opened through os.Root, so a symlink swapped in after resolution
+// still cannot lead outside root, and without blocking, so a FIFO swapped
+// in cannot hang the collector; what was opened must be a regular file.
+func (r *rootFS) open(p string) (*os.File, error) {
+	rel, err := r.resolveRel(p)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(r.root)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	f, err := root.OpenFile(rel, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
+		f.Close()
 		return nil, errors.New("not a regular file")
 	}
-	return os.ReadFile(hp)
+	return f, nil
 }
 
 // readString reads a file expected to hold one short value (/proc, /sys).
@@ -157,6 +211,17 @@ func (r *rootFS) readDir(p string) []string {
 	return names
 }
 
+// lstatEntry is lstat of a directory entry itself: the directory is
+// resolved, the entry, if a symlink, is not followed.
+func (r *rootFS) lstatEntry(p string) (fs.FileInfo, error) {
+	dir, base := path.Split(p)
+	hp, err := r.resolve(dir)
+	if err != nil {
+		return nil, err
+	}
+	return os.Lstat(filepath.Join(hp, base))
+}
+
 // readlink reads a link's text without following it (for /proc/<pid>/fd).
 func (r *rootFS) readlink(p string) (string, error) {
 	dir, base := path.Split(p)
@@ -176,6 +241,9 @@ const (
 	// redacted content: the encryption provider config with its keys
 	// replaced.
 	redactedContent
+	// unitContent is a systemd unit: text, emitted with credential flags
+	// redacted.
+	unitContent
 )
 
 // file describes a node file in the shape of docs/HOST-OBJECTS.md, or
@@ -199,8 +267,21 @@ func (r *rootFS) file(p string, mode contentMode) map[string]any {
 	}
 	if mode == redactedContent {
 		if b, err = redactEncryptionConfig(b); err != nil {
+			// Not the parser's message, which may quote the file.
+			r.notes = append(r.notes, fmt.Sprintf("%s: content not emitted: it could not be parsed and redacted", f["path"]))
 			return f
 		}
+	}
+	// Whatever a flag names, secret material is never emitted.
+	var why string
+	if mode == unitContent {
+		b, why = sanitizeUnit(b)
+	} else {
+		b, why = sanitizeConfig(b)
+	}
+	if why != "" {
+		r.notes = append(r.notes, fmt.Sprintf("%s: content not emitted: %s", f["path"], why))
+		return f
 	}
 	f["content"] = base64.StdEncoding.EncodeToString(b)
 	return f

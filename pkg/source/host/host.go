@@ -152,6 +152,7 @@ func CollectObjects(ctx context.Context, opts Options) (*Collection, error) {
 		}
 	}
 	col.Notes = append(col.Notes, c.notes...)
+	col.Notes = append(col.Notes, fsys.notes...)
 	return col, nil
 }
 

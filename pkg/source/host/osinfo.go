@@ -90,6 +90,10 @@ type socket struct {
 	inode      string
 }
 
+// maxSocketTable bounds a /proc/net socket table: every socket of the
+// namespace is a line of about 150 bytes, listening or not.
+const maxSocketTable = 32 << 20
+
 const (
 	tcpListen = "0A"
 	// udpUnconnected is TCP_CLOSE, the state of a bound, unconnected UDP
@@ -105,9 +109,9 @@ func (c *collector) openPorts() (map[string]any, bool) {
 			// PID 1's view first: /proc/net is the reader's own network
 			// namespace, which in the host sensor's pod is the pod's, not
 			// the node's. A mirrored root without PID 1 falls back.
-			b, err := c.fs.readFile("/proc/1/net/" + t)
+			b, err := c.fs.readFileLimit("/proc/1/net/"+t, maxSocketTable)
 			if err != nil {
-				b, err = c.fs.readFile("/proc/net/" + t)
+				b, err = c.fs.readFileLimit("/proc/net/"+t, maxSocketTable)
 			}
 			if err != nil {
 				continue

@@ -14,3 +14,6 @@ func owner(st fs.FileInfo) (uid, gid int, ok bool) {
 	}
 	return int(s.Uid), int(s.Gid), true
 }
+
+// openNonBlock keeps opening a FIFO from waiting for a writer.
+const openNonBlock = syscall.O_NONBLOCK
