@@ -3,6 +3,7 @@ package host
 import (
 	"bytes"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,11 +107,18 @@ func sensitiveFlag(name string) bool {
 	return n == "token" || strings.HasSuffix(n, "-token") || strings.Contains(n, "password") || strings.Contains(n, "secret")
 }
 
+// urlPassword matches the password of a URL's user information
+// (https://user:password@host), in a value that may list several URLs.
+var urlPassword = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s,]+):[^/@\s,]+@`)
+
 // redactArgs replaces the values of sensitive flags with "REDACTED", in
-// both "--flag=value" and "--flag value" forms.
+// both "--flag=value" and "--flag value" forms, and the passwords of URLs
+// in any argument (--etcd-servers=https://user:password@...).
 func redactArgs(args []string) []string {
 	out := make([]string, len(args))
-	copy(out, args)
+	for i, a := range args {
+		out[i] = urlPassword.ReplaceAllString(a, "${1}:"+redacted+"@")
+	}
 	for i := 1; i < len(out); i++ {
 		a := out[i]
 		if !strings.HasPrefix(a, "-") {
