@@ -59,17 +59,33 @@ type CollectFunc func(ctx context.Context) (*Collection, error)
 
 // Handler serves a node's collection to callers with the token, collecting
 // at most once per TTL however often it is asked: a scan of a large
-// cluster must not make every node walk /proc repeatedly.
+// cluster must not make every node walk /proc repeatedly. At most one
+// collection runs at a time, and a caller waits for it only as long as
+// its own request lasts: a collection stuck on a hung process's /proc
+// entry makes requests time out, not pile up.
 type Handler struct {
 	collect CollectFunc
 	token   []byte
 	ttl     time.Duration
 	now     func() time.Time
 
-	mu     sync.Mutex
-	cached []byte
-	at     time.Time
+	mu      sync.Mutex
+	cached  []byte
+	at      time.Time
+	running *collection
 }
+
+// collection is one run of the collector and its outcome, set before done
+// is closed.
+type collection struct {
+	done chan struct{}
+	body []byte
+	err  error
+}
+
+// collectTimeout bounds one collection; what the collector cannot cancel
+// (a blocked read) still ends the callers' wait with their own deadlines.
+const collectTimeout = 2 * time.Minute
 
 // NewHandler makes the sensor's HTTP handler.
 func NewHandler(collect CollectFunc, token string, ttl time.Duration) (*Handler, error) {
@@ -109,25 +125,48 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// body returns the cached collection, or collects anew once it is older
-// than the TTL. Concurrent callers wait for one collection.
+// body returns the cached collection, or waits for a fresh one once the
+// cache is older than the TTL, starting it unless one is running.
 func (h *Handler) body(ctx context.Context) ([]byte, error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.cached != nil && h.now().Sub(h.at) < h.ttl {
-		return h.cached, nil
+		b := h.cached
+		h.mu.Unlock()
+		return b, nil
 	}
+	run := h.running
+	if run == nil {
+		run = &collection{done: make(chan struct{})}
+		h.running = run
+		go h.run(run)
+	}
+	h.mu.Unlock()
+	select {
+	case <-run.done:
+		return run.body, run.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("the collection is still running: %w", ctx.Err())
+	}
+}
+
+// run collects on its own context, not a request's: a caller that gives
+// up must not cancel the collection the next caller will use.
+func (h *Handler) run(c *collection) {
+	ctx, cancel := context.WithTimeout(context.Background(), collectTimeout)
+	defer cancel()
 	col, err := h.collect(ctx)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		col.CollectedAt = h.now().UTC()
+		c.body, err = json.Marshal(col)
 	}
-	col.CollectedAt = h.now().UTC()
-	body, err := json.Marshal(col)
-	if err != nil {
-		return nil, err
+	c.err = err
+	h.mu.Lock()
+	if err == nil {
+		h.cached, h.at = c.body, h.now()
 	}
-	h.cached, h.at = body, h.now()
-	return body, nil
+	h.running = nil
+	h.mu.Unlock()
+	close(c.done)
 }
 
 // SelfSignedTLS makes a server certificate for the sensor. Nobody verifies

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -125,5 +126,50 @@ func TestServeTLS(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("shutdown: %v", err)
+	}
+}
+
+// TestStuckCollection: requests waiting on a collection that does not
+// end give up with their own deadlines, and share one collection.
+func TestStuckCollection(t *testing.T) {
+	release := make(chan struct{})
+	var mu sync.Mutex
+	calls := 0
+	h, err := NewHandler(func(ctx context.Context) (*Collection, error) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		<-release
+		return &Collection{Node: "n"}, nil
+	}, testToken, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(timeout time.Duration) *httptest.ResponseRecorder {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		r := httptest.NewRequest("GET", Path, nil).WithContext(ctx)
+		r.Header.Set(TokenHeader, testToken)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if w := get(50 * time.Millisecond); w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), "still running") {
+				t.Errorf("a request on a stuck collection: HTTP %d %s", w.Code, w.Body)
+			}
+		})
+	}
+	wg.Wait()
+	close(release)
+	if w := get(5 * time.Second); w.Code != 200 || !strings.Contains(w.Body.String(), `"node":"n"`) {
+		t.Errorf("after the collection ended: HTTP %d %s", w.Code, w.Body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 1 {
+		t.Errorf("%d collections ran, want 1 shared by every request", calls)
 	}
 }

@@ -28,9 +28,7 @@ func (s *Source) gatherHosts(ctx context.Context, cfg *rest.Config, dyn dynamic.
 	inv.Notes = append(inv.Notes, source.Note{Message: fmt.Sprintf("host scan: %d of %d nodes answered", len(g.Collections), g.Pods)})
 	var out []*object.Object
 	for _, col := range g.Collections {
-		for _, n := range col.Notes {
-			inv.Notes = append(inv.Notes, source.Note{Message: "host scan: node " + col.Node + ": " + n})
-		}
+		inv.Notes = append(inv.Notes, nodeNotes(col)...)
 		for _, m := range col.Objects {
 			o, err := hostObject(m)
 			if err != nil {
@@ -39,6 +37,22 @@ func (s *Source) gatherHosts(ctx context.Context, cfg *rest.Config, dyn dynamic.
 			}
 			out = append(out, o)
 		}
+	}
+	return out
+}
+
+// maxNodeNotes bounds the notes kept from one node's sensor.
+const maxNodeNotes = 50
+
+// nodeNotes are a node's notes for the report. They are the sensor's own
+// words, so they are bounded: one node cannot flood the report.
+func nodeNotes(col *hostsensor.Collection) []source.Note {
+	var out []source.Note
+	for i, n := range col.Notes {
+		if i == maxNodeNotes {
+			return append(out, source.Note{Message: fmt.Sprintf("host scan: node %s: %d more notes not shown", col.Node, len(col.Notes)-i)})
+		}
+		out = append(out, source.Note{Message: "host scan: node " + col.Node + ": " + n})
 	}
 	return out
 }
