@@ -131,7 +131,9 @@ func redactArgs(args []string) []string {
 			}
 			continue
 		}
-		if sensitiveFlag(name) && i+1 < len(out) && !strings.HasPrefix(out[i+1], "-") {
+		// pflag takes the next argument as a value flag's value even when
+		// it starts with "-"; only a long flag after it is surely not one.
+		if sensitiveFlag(name) && i+1 < len(out) && !strings.HasPrefix(out[i+1], "--") {
 			out[i+1] = redacted
 			i++
 		}

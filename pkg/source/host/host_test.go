@@ -45,10 +45,10 @@ func TestSysctlsSorted(t *testing.T) {
 func TestRedactArgs(t *testing.T) {
 	in := []string{"k3s", "agent", "--token=K10abc", "--token-file=/etc/t", "--bootstrap-token", "abc.def",
 		"--etcd-password=p", "--client-secret", "s", "--service-account-key-file=/k", "--anonymous-auth=false",
-		"--etcd-servers=https://root:pw1@10.0.0.1:2379,https://10.0.0.2:2379,http://u:p:w@h", "--datastore-endpoint", "postgres://k3s:pw2@db:5432/k3s", "--token"}
+		"--etcd-servers=https://root:pw1@10.0.0.1:2379,https://10.0.0.2:2379,http://u:p:w@h", "--datastore-endpoint", "postgres://k3s:pw2@db:5432/k3s", "--agent-token", "-dash-first", "--token"}
 	want := []string{"k3s", "agent", "--token=REDACTED", "--token-file=/etc/t", "--bootstrap-token", "REDACTED",
 		"--etcd-password=REDACTED", "--client-secret", "REDACTED", "--service-account-key-file=/k", "--anonymous-auth=false",
-		"--etcd-servers=https://root:REDACTED@10.0.0.1:2379,https://10.0.0.2:2379,http://u:REDACTED@h", "--datastore-endpoint", "postgres://k3s:REDACTED@db:5432/k3s", "--token"}
+		"--etcd-servers=https://root:REDACTED@10.0.0.1:2379,https://10.0.0.2:2379,http://u:REDACTED@h", "--datastore-endpoint", "postgres://k3s:REDACTED@db:5432/k3s", "--agent-token", "REDACTED", "--token"}
 	if got := redactArgs(in); !reflect.DeepEqual(got, want) {
 		t.Errorf("redactArgs:\n got %q\nwant %q", got, want)
 	}
