@@ -6,10 +6,11 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigilsec/vigil/internal/testfs"
 
 	"github.com/vigilsec/vigil/test/clitest"
 	"github.com/vigilsec/vigil/test/k8s/k8stest"
@@ -28,7 +29,7 @@ func TestHostScan(t *testing.T) {
 	const token = "test-sensor-token-0123456789"
 
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testfs.TreeAt(t, root, map[string]string{
 		"etc/kubernetes/manifests/kube-apiserver.yaml": `apiVersion: v1
 kind: Pod
 metadata: {name: kube-apiserver, namespace: kube-system}
@@ -213,17 +214,4 @@ func waitHealthy(t *testing.T, ip string, port int) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("the host sensor did not start listening")
-}
-
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }

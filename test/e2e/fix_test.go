@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigilsec/vigil/internal/testfs"
+
 	"github.com/vigilsec/vigil/test/clitest"
 )
 
@@ -69,7 +71,7 @@ spec:
 
 func TestFixManifest(t *testing.T) {
 	dir := t.TempDir()
-	pod := writeFile(t, filepath.Join(dir, "pod.yaml"), fixPod)
+	pod := testfs.File(t, filepath.Join(dir, "pod.yaml"), fixPod)
 	rep, _ := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", "C-0057,C-0016,C-0009", dir)
 
 	// The report's root is outside the working directory (the repository):
@@ -117,7 +119,7 @@ func TestFixManifest(t *testing.T) {
 
 func TestFixScanFlag(t *testing.T) {
 	dir := t.TempDir()
-	pod := writeFile(t, filepath.Join(dir, "pod.yaml"), fixPod)
+	pod := testfs.File(t, filepath.Join(dir, "pod.yaml"), fixPod)
 	r := run(t, "", "scan", "control", "C-0057", dir, "--fix", "--fix-dry-run")
 	r.MustCode(t, 0)
 	if !strings.Contains(r.Stdout, "+      privileged: false") || readFile(t, pod) != fixPod {
@@ -345,7 +347,7 @@ func TestFixHelmValuesFileOverride(t *testing.T) {
 	chart := filepath.Join(t.TempDir(), "web")
 	copyDir(t, filepath.Join(repoRoot(), "test/e2e/testdata/fix/chart"), chart)
 	values := readFile(t, filepath.Join(chart, "values.yaml"))
-	over := writeFile(t, filepath.Join(chart, "prod.yaml"), "# production overrides\n")
+	over := testfs.File(t, filepath.Join(chart, "prod.yaml"), "# production overrides\n")
 	rep, _ := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", "V-0113,C-0016", chart)
 	run(t, "", "fix", rep, "--values", over, "--base-path", chart).MustCode(t, 0)
 	if readFile(t, filepath.Join(chart, "values.yaml")) != values {
@@ -370,7 +372,7 @@ func TestFixInteractive(t *testing.T) {
 		t.Skip("script (util-linux) not installed: no pseudo-terminal to test --interactive on")
 	}
 	dir := t.TempDir()
-	pod := writeFile(t, filepath.Join(dir, "pod.yaml"), fixPod)
+	pod := testfs.File(t, filepath.Join(dir, "pod.yaml"), fixPod)
 	rep, _ := scanJSON(t, filepath.Join(t.TempDir(), "r.json"), "control", "C-0057,C-0016", dir)
 	cmd := exec.Command("script", "-qec", vigil+" fix --interactive --base-path "+dir+" "+rep, "/dev/null")
 	cmd.Stdin = strings.NewReader("n\ny\n")

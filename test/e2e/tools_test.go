@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigilsec/vigil/internal/testfs"
+
 	"github.com/vigilsec/vigil/test/clitest"
 )
 
@@ -26,17 +28,6 @@ func runIsolated(t *testing.T, env []string, args ...string) clitest.Result {
 	t.Helper()
 	base := []string{"VIGIL_CONFIG=", "XDG_CONFIG_HOME=" + t.TempDir()}
 	return clitest.Run(t, vigil, append(base, env...), "", args...)
-}
-
-func writeFile(t *testing.T, path, content string) string {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 type auditOutput struct {
@@ -52,7 +43,7 @@ type auditOutput struct {
 func TestExceptionsAudit(t *testing.T) {
 	dir := t.TempDir()
 	day := 24 * time.Hour
-	ex := writeFile(t, filepath.Join(dir, "exceptions.json"), fmt.Sprintf(`[
+	ex := testfs.File(t, filepath.Join(dir, "exceptions.json"), fmt.Sprintf(`[
   {"name": "api-debug-privileged", "expirationDate": %q,
    "resources": [{"attributes": {"kind": "Deployment", "namespace": "shop", "name": "api"}}],
    "posturePolicies": [{"controlID": "C-0057"}]},
@@ -123,7 +114,7 @@ func TestExceptionsAudit(t *testing.T) {
 	if !strings.Contains(r.Stderr, "2 stale exception(s)") {
 		t.Errorf("stderr: %s", r.Stderr)
 	}
-	inUse := writeFile(t, filepath.Join(dir, "in-use.json"), `[{"name": "api", "expirationDate": "`+time.Now().Add(3*day).Format("2006-01-02")+`",
+	inUse := testfs.File(t, filepath.Join(dir, "in-use.json"), `[{"name": "api", "expirationDate": "`+time.Now().Add(3*day).Format("2006-01-02")+`",
 	  "resources": [{"attributes": {"name": "api"}}], "posturePolicies": [{"controlID": "C-0057"}]}]`)
 	runIsolated(t, nil, "exceptions", "audit", "examples/", "--exceptions", inUse, "--fail-on-stale", "--expiring-within", "1w").MustCode(t, 0)
 	r = runIsolated(t, nil, "exceptions", "audit", "examples/hardened/", "--fail-on-stale")
@@ -133,7 +124,7 @@ func TestExceptionsAudit(t *testing.T) {
 	}
 
 	// Usage and input errors exit 2.
-	broken := writeFile(t, filepath.Join(dir, "broken.json"), `[{"name": "x", "resources": []}]`)
+	broken := testfs.File(t, filepath.Join(dir, "broken.json"), `[{"name": "x", "resources": []}]`)
 	r = runIsolated(t, nil, "exceptions", "audit", "examples/", "--exceptions", broken)
 	r.MustCode(t, 2)
 	if !strings.Contains(r.Stderr, "broken.json") || !strings.Contains(r.Stderr, "resources is empty") {
@@ -295,8 +286,8 @@ func TestDownload(t *testing.T) {
 
 func TestConfigFile(t *testing.T) {
 	dir := t.TempDir()
-	cfg := writeFile(t, filepath.Join(dir, "vigil.yaml"), "# project defaults\ncompliance-threshold: 100\nexceptions: exceptions.json\nformat: json\n")
-	writeFile(t, filepath.Join(dir, "exceptions.json"),
+	cfg := testfs.File(t, filepath.Join(dir, "vigil.yaml"), "# project defaults\ncompliance-threshold: 100\nexceptions: exceptions.json\nformat: json\n")
+	testfs.File(t, filepath.Join(dir, "exceptions.json"),
 		`[{"name": "api-privileged", "resources": [{"attributes": {"name": "api"}}], "posturePolicies": [{"controlID": "C-0057"}]}]`)
 	env := []string{"VIGIL_CONFIG=" + cfg}
 
@@ -310,15 +301,15 @@ func TestConfigFile(t *testing.T) {
 	// A flag on the command line wins.
 	runIsolated(t, env, "scan", "examples/", "--compliance-threshold", "0").MustCode(t, 0)
 	// So does --config over $VIGIL_CONFIG.
-	other := writeFile(t, filepath.Join(t.TempDir(), "other.yaml"), "compliance-threshold: 1\n")
+	other := testfs.File(t, filepath.Join(t.TempDir(), "other.yaml"), "compliance-threshold: 1\n")
 	runIsolated(t, env, "--config", other, "scan", "examples/").MustCode(t, 0)
 	// The default location is under $XDG_CONFIG_HOME.
 	xdg := t.TempDir()
-	writeFile(t, filepath.Join(xdg, "vigil", "config.yaml"), "severity-threshold: high\n")
+	testfs.File(t, filepath.Join(xdg, "vigil", "config.yaml"), "severity-threshold: high\n")
 	runIsolated(t, []string{"XDG_CONFIG_HOME=" + xdg}, "scan", "examples/").MustCode(t, 1)
 	// Frameworks: the default when the command names none; a command that
 	// names one wins.
-	fw := []string{"VIGIL_CONFIG=" + writeFile(t, filepath.Join(dir, "fw.yaml"), "frameworks: [mitre, nsa]\nformat: json\n")}
+	fw := []string{"VIGIL_CONFIG=" + testfs.File(t, filepath.Join(dir, "fw.yaml"), "frameworks: [mitre, nsa]\nformat: json\n")}
 	if got := reportFrameworks(t, runIsolated(t, fw, "scan", "examples/")); got != "mitre,nsa" {
 		t.Errorf("frameworks from the config file: got %s", got)
 	}
@@ -327,11 +318,11 @@ func TestConfigFile(t *testing.T) {
 	}
 	// Commands whose flags mean something else ignore scan keys: list's
 	// --format is text or json, and json from the file must not reach it.
-	r = runIsolated(t, []string{"VIGIL_CONFIG=" + writeFile(t, filepath.Join(dir, "fmt.yaml"), "format: sarif\n")}, "list", "frameworks")
+	r = runIsolated(t, []string{"VIGIL_CONFIG=" + testfs.File(t, filepath.Join(dir, "fmt.yaml"), "format: sarif\n")}, "list", "frameworks")
 	r.MustCode(t, 0)
 
 	// Unknown keys are errors that point at the line.
-	bad := writeFile(t, filepath.Join(dir, "bad.yaml"), "compliance-threshold: 80\nseverity-treshold: high\n")
+	bad := testfs.File(t, filepath.Join(dir, "bad.yaml"), "compliance-threshold: 80\nseverity-treshold: high\n")
 	r = runIsolated(t, []string{"VIGIL_CONFIG=" + bad}, "scan", "examples/")
 	r.MustCode(t, 2)
 	if !strings.Contains(r.Stderr, bad+`:2: unknown key "severity-treshold" (did you mean "severity-threshold"?)`) {

@@ -2,11 +2,12 @@ package custom
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vigilsec/vigil/internal/testfs"
 
 	"github.com/vigilsec/vigil/pkg/policy"
 	"github.com/vigilsec/vigil/pkg/policy/library"
@@ -24,20 +25,6 @@ func lib(t *testing.T) *library.Library {
 }
 
 // writeTree writes files (relative path → content) under a new directory.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // meta renders a METADATA block with the given lines under custom:.
 func meta(title string, custom ...string) string {
@@ -337,7 +324,7 @@ deny contains msg if {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			dir := writeTree(t, tc.files)
+			dir := testfs.Tree(t, tc.files)
 			s, err := Load(context.Background(), []string{dir}, l)
 			if len(tc.wantErr) > 0 {
 				if err == nil {
@@ -374,7 +361,7 @@ func requireWarning(t *testing.T, warnings []string, want string) {
 }
 
 func TestLoadSingleFileAndMissingDir(t *testing.T) {
-	dir := writeTree(t, map[string]string{"a.rego": meta("A", "id: A-1", "severity: low", "kinds: [Pod]") + simpleBody, "notes.txt": "x"})
+	dir := testfs.Tree(t, map[string]string{"a.rego": meta("A", "id: A-1", "severity: low", "kinds: [Pod]") + simpleBody, "notes.txt": "x"})
 	s, err := Load(context.Background(), []string{filepath.Join(dir, "a.rego")}, lib(t))
 	if err != nil || len(s.Controls) != 1 {
 		t.Fatalf("single file: %v, %v", s, err)
@@ -388,7 +375,7 @@ func TestLoadSingleFileAndMissingDir(t *testing.T) {
 
 func TestAddTo(t *testing.T) {
 	l := lib(t)
-	dir := writeTree(t, map[string]string{
+	dir := testfs.Tree(t, map[string]string{
 		"override.rego": meta("Our privileged check", "id: C-0057", "severity: critical", "kinds: [Pod]") + simpleBody,
 		"joins.rego":    meta("Joins", "id: J-1", "severity: low", "kinds: [Pod]", "frameworks: [NSA, acme, securty]") + simpleBody,
 		"free.rego":     meta("Free", "id: F-1", "severity: low", "kinds: [Pod]") + simpleBody,

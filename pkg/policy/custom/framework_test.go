@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigilsec/vigil/internal/testfs"
+
 	"github.com/vigilsec/vigil/pkg/policy"
 )
 
@@ -152,7 +154,7 @@ controls:
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeTree(t, map[string]string{tc.file: tc.content})
+			dir := testfs.Tree(t, map[string]string{tc.file: tc.content})
 			set := policy.NewSet()
 			l.AddTo(set)
 			for _, j := range tc.joiners {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vigilsec/vigil/internal/testfs"
 )
 
 func TestScaffoldPassesItsTests(t *testing.T) {
@@ -73,7 +75,7 @@ func TestScaffoldRejects(t *testing.T) {
 
 func TestRunTests(t *testing.T) {
 	l := lib(t)
-	dir := writeTree(t, map[string]string{
+	dir := testfs.Tree(t, map[string]string{
 		// Two files in package main: their deny sets must not merge.
 		"owner.rego": meta("Owner label", "id: OWN-1", "severity: low", "kinds: [Deployment]") + simpleBody,
 		"owner.tests.yaml": `- name: missing owner fails
@@ -143,7 +145,7 @@ violation contains {"msg": sprintf("%s uses the host network", [input.metadata.n
 }
 
 func TestRunTestsLibraryLayout(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := testfs.Tree(t, map[string]string{
 		"controls/V-9000-owner/control.yaml": `id: V-9000
 name: Owner label
 description: Every Deployment names its owner.
@@ -185,11 +187,11 @@ func TestRunTestsErrors(t *testing.T) {
 	if _, err := RunTests(context.Background(), []string{empty}, l); err == nil || !strings.Contains(err.Error(), "no controls found") {
 		t.Errorf("empty dir: %v", err)
 	}
-	broken := writeTree(t, map[string]string{"x.rego": "package main\n"})
+	broken := testfs.Tree(t, map[string]string{"x.rego": "package main\n"})
 	if _, err := RunTests(context.Background(), []string{broken}, l); err == nil || !strings.Contains(err.Error(), "no METADATA block sets custom.id") {
 		t.Errorf("broken dir: %v", err)
 	}
-	badLib := writeTree(t, map[string]string{"controls/X/control.yaml": "id: nope\n"})
+	badLib := testfs.Tree(t, map[string]string{"controls/X/control.yaml": "id: nope\n"})
 	if _, err := RunTests(context.Background(), []string{badLib}, l); err == nil || !strings.Contains(err.Error(), "library "+badLib) {
 		t.Errorf("broken library: %v", err)
 	}

@@ -1,31 +1,17 @@
 package detect
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+	"github.com/vigilsec/vigil/internal/testfs"
+)
 
 const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
 
 func repo(t *testing.T) string {
-	return writeTree(t, map[string]string{
+	return testfs.Tree(t, map[string]string{
 		"charts/app/Chart.yaml":                  "apiVersion: v2\nname: app\nversion: 0.1.0\n",
 		"charts/app/values.yaml":                 "replicas: 1\n",
 		"charts/app/templates/deploy.yaml":       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
@@ -132,7 +118,7 @@ func TestDetectChartAndFile(t *testing.T) {
 }
 
 func TestBrokenKustomization(t *testing.T) {
-	dir := writeTree(t, map[string]string{"k/kustomization.yaml": "resources: [\n"})
+	dir := testfs.Tree(t, map[string]string{"k/kustomization.yaml": "resources: [\n"})
 	p, err := Detect(dir)
 	if err != nil {
 		t.Fatal(err)

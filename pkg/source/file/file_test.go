@@ -2,29 +2,15 @@ package file
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/vigilsec/vigil/internal/testfs"
 )
 
 const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\n"
-
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
 
 func names(t *testing.T, src *Source) ([]string, []string) {
 	t.Helper()
@@ -44,7 +30,7 @@ func names(t *testing.T, src *Source) ([]string, []string) {
 }
 
 func TestDirectoryWalk(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := testfs.Tree(t, map[string]string{
 		"a.yaml":          strings.Replace(pod, "%s", "a", 1),
 		"sub/b.yml":       strings.Replace(pod, "%s", "b", 1),
 		"sub/deep/c.json": `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"c"}}`,
@@ -62,7 +48,7 @@ func TestDirectoryWalk(t *testing.T) {
 }
 
 func TestGlobs(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := testfs.Tree(t, map[string]string{
 		"apps/web/deploy.yaml": strings.Replace(pod, "%s", "web", 1),
 		"apps/api/deploy.yaml": strings.Replace(pod, "%s", "api", 1),
 		"apps/api/values.yaml": strings.Replace(pod, "%s", "values", 1),
@@ -92,7 +78,7 @@ func TestStdinAndSizeLimit(t *testing.T) {
 		t.Errorf("stdin: %v %v", objs, errs)
 	}
 	big := strings.Repeat("# padding\n", 200) + strings.Replace(pod, "%s", "big", 1)
-	dir := writeTree(t, map[string]string{"big.yaml": big, "small.yaml": strings.Replace(pod, "%s", "small", 1)})
+	dir := testfs.Tree(t, map[string]string{"big.yaml": big, "small.yaml": strings.Replace(pod, "%s", "small", 1)})
 	objs, errs = names(t, &Source{Paths: []string{dir}, MaxFileSize: 1024})
 	if strings.Join(objs, ",") != "small" || len(errs) != 1 || !strings.Contains(errs[0], "over the 1.0 KiB limit") {
 		t.Errorf("size limit: %v %v", objs, errs)
@@ -104,7 +90,7 @@ func TestStdinAndSizeLimit(t *testing.T) {
 }
 
 func TestMissingAndExplicitFiles(t *testing.T) {
-	dir := writeTree(t, map[string]string{"manifest.txt": strings.Replace(pod, "%s", "txt", 1)})
+	dir := testfs.Tree(t, map[string]string{"manifest.txt": strings.Replace(pod, "%s", "txt", 1)})
 	objs, errs := names(t, &Source{Paths: []string{filepath.Join(dir, "manifest.txt"), filepath.Join(dir, "missing.yaml")}})
 	if strings.Join(objs, ",") != "txt" {
 		t.Errorf("an explicitly named file is read whatever its extension: %v", objs)

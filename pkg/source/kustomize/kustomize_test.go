@@ -3,10 +3,11 @@ package kustomize
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigilsec/vigil/internal/testfs"
 
 	"github.com/vigilsec/vigil/pkg/object"
 )
@@ -149,21 +150,6 @@ func TestNetworkRefused(t *testing.T) {
 	}
 }
 
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 const pod = `apiVersion: v1
 kind: Pod
 metadata:
@@ -178,7 +164,7 @@ spec:
 // TestDeprecatedPatchFields: patchesStrategicMerge (file and inline) and
 // patchesJson6902 files are located too.
 func TestDeprecatedPatchFields(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := testfs.Tree(t, map[string]string{
 		"kustomization.yaml": `resources:
   - pod.yaml
 patchesStrategicMerge:
@@ -217,7 +203,7 @@ patchesJson6902:
 // an empty success; files outside the root are refused (root-only load
 // restrictions).
 func TestBuildFailure(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := testfs.Tree(t, map[string]string{
 		"outside.yaml":           pod,
 		"app/kustomization.yaml": "resources:\n  - ../outside.yaml\n",
 	})
@@ -236,7 +222,7 @@ func TestBuildFailure(t *testing.T) {
 // TestKustomizationFileNames: kustomization.yml and Kustomization work.
 func TestKustomizationFileNames(t *testing.T) {
 	for _, name := range []string{"kustomization.yml", "Kustomization"} {
-		dir := writeTree(t, map[string]string{name: "resources:\n  - pod.yaml\n", "pod.yaml": pod})
+		dir := testfs.Tree(t, map[string]string{name: "resources:\n  - pod.yaml\n", "pod.yaml": pod})
 		if KustomizationFile(dir) == "" {
 			t.Errorf("%s not recognised", name)
 		}
