@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -158,16 +157,8 @@ func runAudit(ctx context.Context, streams IO, f *auditFlags, paths []string) er
 	opts.Frameworks = scan.SplitList(f.frameworks)
 	opts.ExceptionsPath, opts.Now = exPath, now
 
-	prog := newProgress(streams)
-	defer prog.stop()
-	opts.Progress = prog.set
-	rep, err := scan.Run(ctx, opts)
-	prog.stop()
+	rep, err := runScanOpts(ctx, streams, opts)
 	if err != nil {
-		var ue *scan.UsageError
-		if errors.As(err, &ue) {
-			return &exitError{code: ExitUsage, err: ue.Err}
-		}
 		return err
 	}
 	statusOrder := auditOrder()

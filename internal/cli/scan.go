@@ -138,17 +138,8 @@ func runScan(ctx context.Context, streams IO, f *scanFlags, frameworks, controls
 	if f.dryRun {
 		return dryRun(ctx, streams, opts)
 	}
-	prog := newProgress(streams)
-	defer prog.stop()
-	opts.Progress = prog.set
-	opts.Loaded = sizeMemory(streams.Getenv, opts.Cluster != nil)
-	rep, err := scan.Run(ctx, opts)
-	prog.stop()
+	rep, err := runScanOpts(ctx, streams, opts)
 	if err != nil {
-		var ue *scan.UsageError
-		if errors.As(err, &ue) {
-			return &exitError{code: ExitUsage, err: ue.Err}
-		}
 		return err
 	}
 	color := !f.noColor && streams.Getenv("NO_COLOR") == "" && streams.IsTerminal(streams.Out) && f.output == ""

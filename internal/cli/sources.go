@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/vigilsec/vigil/internal/version"
 	"github.com/vigilsec/vigil/pkg/hostsensor"
+	"github.com/vigilsec/vigil/pkg/report"
 	"github.com/vigilsec/vigil/pkg/scan"
 	"github.com/vigilsec/vigil/pkg/source"
 	"github.com/vigilsec/vigil/pkg/source/helm"
@@ -119,4 +121,20 @@ func (f *sourceFlags) withTimeout(ctx context.Context) (context.Context, context
 		return context.WithTimeout(ctx, f.timeout)
 	}
 	return ctx, func() {}
+}
+
+// runScanOpts runs a scan with progress on a TTY and the memory budget of its
+// kind, turning the scan's usage errors into exit code 2.
+func runScanOpts(ctx context.Context, streams IO, opts scan.Options) (*report.Report, error) {
+	prog := newProgress(streams)
+	defer prog.stop()
+	opts.Progress = prog.set
+	opts.Loaded = sizeMemory(streams.Getenv, opts.Cluster != nil)
+	rep, err := scan.Run(ctx, opts)
+	prog.stop()
+	var ue *scan.UsageError
+	if errors.As(err, &ue) {
+		return nil, &exitError{code: ExitUsage, err: ue.Err}
+	}
+	return rep, err
 }

@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -310,32 +309,8 @@ func TestKubeadmControlPlane(t *testing.T) {
 func TestSecretsNeverEmitted(t *testing.T) {
 	for _, f := range hosttest.Fixtures {
 		col, _ := collect(t, f)
-		b, err := json.Marshal(col.Objects)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Content is base64: decode every content field and search both.
-		text := string(b)
-		var walk func(v any)
-		walk = func(v any) {
-			switch x := v.(type) {
-			case map[string]any:
-				if c, ok := x["content"].(string); ok {
-					d, _ := base64.StdEncoding.DecodeString(c)
-					text += string(d)
-				}
-				for _, e := range x {
-					walk(e)
-				}
-			case []any:
-				for _, e := range x {
-					walk(e)
-				}
-			}
-		}
-		var v any
-		_ = json.Unmarshal(b, &v)
-		walk(v)
+		// emitted decodes every base64 content field, so both are searched.
+		text := emitted(t, col)
 		for _, s := range []string{hosttest.SecretKey, hosttest.SecretKubeconfig, hosttest.SecretEncryption, "PRIVATE KEY"} {
 			if strings.Contains(text, s) {
 				t.Errorf("%s: output contains secret marker %q", f, s)
