@@ -52,11 +52,7 @@ func TestGroupedEvaluationMatchesSeparate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mods []engine.Module
-	for _, m := range lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
-	e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: mods})
+	e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: lib.Modules})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,11 +31,7 @@ func TestCorpusReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mods []engine.Module
-	for _, m := range lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
-	eng, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: mods})
+	eng, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: lib.Modules})
 	if err != nil {
 		t.Fatal(err)
 	}

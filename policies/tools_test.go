@@ -49,12 +49,8 @@ func TestSnapshot(t *testing.T) {
 	}
 	inv := corpusInventory(t)
 	lib := load(t)
-	var mods []engine.Module
-	for _, m := range lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
 	ctx := context.Background()
-	e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: mods})
+	e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: lib.Modules})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,12 +88,8 @@ func TestProfile(t *testing.T) {
 	}
 	inv := corpusInventory(t)
 	lib := load(t)
-	var mods []engine.Module
-	for _, m := range lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
 	ctx := context.Background()
-	e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: mods, Workers: 1})
+	e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: lib.Modules, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +99,7 @@ func TestProfile(t *testing.T) {
 	}
 	t.Logf("evaluation, one worker, no profiler: %v", time.Since(start))
 	p := profiler.New()
-	e, _ = engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: mods, Tracer: p})
+	e, _ = engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: lib.Modules, Tracer: p})
 	if _, err := e.Evaluate(ctx, inv); err != nil {
 		t.Fatal(err)
 	}

@@ -30,11 +30,7 @@ func BenchmarkEvaluate(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var mods []engine.Module
-			for _, m := range lib.Modules {
-				mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-			}
-			e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: mods})
+			e, err := engine.New(ctx, lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: lib.Modules})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -55,12 +51,8 @@ func BenchmarkCompile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var mods []engine.Module
-	for _, m := range lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
 	for b.Loop() {
-		if _, err := engine.New(context.Background(), lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: mods}); err != nil {
+		if _, err := engine.New(context.Background(), lib.Controls, engine.Options{Inputs: lib.Defaults(), Modules: lib.Modules}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -47,11 +47,7 @@ type Runner struct {
 }
 
 func (rn *Runner) modules() []engine.Module {
-	var mods []engine.Module
-	for _, m := range rn.Lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
-	return mods
+	return rn.Lib.Modules
 }
 
 func (rn *Runner) engine(ctx context.Context) (*engine.Engine, error) {

@@ -300,11 +300,7 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 
 	progress("compiling rules")
 	start = time.Now()
-	var mods []engine.Module
-	for _, m := range pols.Lib.Modules {
-		mods = append(mods, engine.Module{File: m.File, Source: m.Source})
-	}
-	eng, err := engine.New(ctx, sel.Controls, engine.Options{Inputs: pols.Set.Inputs, Modules: mods, Workers: opts.Workers, CloudProvider: inv.CloudProvider})
+	eng, err := engine.New(ctx, sel.Controls, engine.Options{Inputs: pols.Set.Inputs, Modules: pols.Lib.Modules, Workers: opts.Workers, CloudProvider: inv.CloudProvider})
 	var warnings []string
 	var cerr *engine.CompileError
 	if errors.As(err, &cerr) {

@@ -71,9 +71,7 @@ func (s *Set) check(ctx context.Context, lib *library.Library) error {
 func engineModules(sets ...[]library.Module) []engine.Module {
 	var out []engine.Module
 	for _, set := range sets {
-		for _, m := range set {
-			out = append(out, engine.Module{File: m.File, Source: m.Source})
-		}
+		out = append(out, set...)
 	}
 	return out
 }

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vigilsec/vigil/pkg/engine"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vigilsec/vigil/pkg/policy"
@@ -35,10 +37,7 @@ type Library struct {
 }
 
 // Module is a shared Rego file.
-type Module struct {
-	File   string
-	Source string
-}
+type Module = engine.Module
 
 // Defaults returns the default control inputs.
 func (l *Library) Defaults() policy.Inputs {
